@@ -1,0 +1,2 @@
+// Placeholder entry point; the real handler lands with the walking skeleton.
+export const handler = async (): Promise<never> => { throw new Error('executor handler not built yet'); };
