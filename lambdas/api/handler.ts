@@ -1,2 +1,65 @@
-// Placeholder entry point; the real handler lands with the walking skeleton.
-export const handler = async (): Promise<never> => { throw new Error('api handler not built yet'); };
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readConfig } from '../config';
+import { compose } from '../runtime/composition';
+import { TaskCommands } from '../app/taskCommands';
+import { TaskQueries } from '../app/taskQueries';
+import { checkTargetUrl } from '../delivery/targetAddressPolicy';
+import { redactHeaders } from '../delivery/redactHeaders';
+import { dispatch } from './routes';
+import type { ApiServices } from './routes';
+import { problem, problemFor } from './problem';
+import { logger } from '../runtime/observability';
+
+const parts = compose(readConfig());
+const services: ApiServices = {
+  commands: new TaskCommands({
+    ...parts,
+    shardCount: parts.config.shardCount,
+    checkTargetUrl: (url) => {
+      const verdict = checkTargetUrl(url, parts.targetPolicy);
+      return verdict.ok ? null : verdict.reason;
+    },
+  }),
+  queries: new TaskQueries({ ...parts, presentHeaders: (headers) => redactHeaders(headers) }),
+  signingSecrets: parts.signingSecrets,
+};
+
+type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & {
+  requestContext: { authorizer?: { iam?: { userArn?: string } } };
+};
+
+/** The caller: the verified token's `sub`, or the IAM principal on `/iam/v1` routes. Never the body. */
+function callerOf(event: ApiEvent): string | undefined {
+  const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
+  if (typeof sub === 'string' && sub.length > 0) return sub;
+  const arn = event.requestContext.authorizer?.iam?.userArn;
+  return arn ? `iam:${arn}` : undefined;
+}
+
+async function route(event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const userId = callerOf(event);
+  if (!userId) return problem(401, 'a verified bearer token is required');
+  const method = event.requestContext.http.method.toUpperCase();
+  const path = event.rawPath.replace(/^\/iam(?=\/v1\/)/, '');
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
+  return dispatch(
+    method,
+    path,
+    (params) => ({ userId, method, params, query, headers, body: event.body, isBase64Encoded: event.isBase64Encoded }),
+    services,
+  );
+}
+
+export const handler = middy<ApiEvent, APIGatewayProxyStructuredResultV2>()
+  .use({
+    onError: async (request) => {
+      const response = problemFor(request.error);
+      if ((response.statusCode ?? 500) >= 500) logger.error('request failed', { error: request.error as Error });
+      request.response = response;
+    },
+  })
+  .handler(route);

@@ -1,0 +1,281 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { TaskHead } from '../../domain/task';
+import { IdempotencyConflictError, VersionConflictError } from '../../domain/errors';
+import type { ClaimResult, DueEntry, NewTask, Page, TaskStore } from '../../app/ports';
+import { decodeToken, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, PAYLOAD_SK, taskPk, userGsiPk } from './keys';
+import { dueEntryItem } from './dynamoDueIndex';
+
+const HEAD_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+
+function headItem(head: TaskHead): Record<string, unknown> {
+  return { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK, gsi1pk: userGsiPk(head.userId), gsi1sk: head.taskId, ...head };
+}
+
+function toHead(item: Record<string, unknown> | undefined): TaskHead | undefined {
+  if (!item) return undefined;
+  const rest: Record<string, unknown> = { ...item };
+  for (const key of HEAD_KEYS) delete rest[key];
+  return rest as unknown as TaskHead;
+}
+
+function payloadItem(userId: string, taskId: string, json: string, s3Key: string | null): Record<string, unknown> {
+  return s3Key === null
+    ? { pk: taskPk(userId, taskId), sk: PAYLOAD_SK, json }
+    : { pk: taskPk(userId, taskId), sk: PAYLOAD_SK, s3Key };
+}
+
+/** Tasks in the single table: the head (small, claimed often) and the payload (large, read at delivery). */
+export class DynamoTaskStore implements TaskStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(task: NewTask, ttlSeconds: number): Promise<{ created: true } | { created: false; taskId: string }> {
+    const { head } = task;
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: { TableName: this.tableName, Item: headItem(head), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: payloadItem(head.userId, head.taskId, task.payloadJson, task.payloadS3Key) } },
+    ];
+    if (task.firstEntry) items.push({ Put: { TableName: this.tableName, Item: dueEntryItem(task.firstEntry) } });
+    if (task.idempotency) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...idempotencyKey(head.userId, task.idempotency.key),
+            taskId: head.taskId,
+            bodyHash: task.idempotency.bodyHash,
+            ttl: ttlSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { created: true };
+    } catch (error) {
+      if (task.idempotency && error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
+          return this.existingForKey(head.userId, task.idempotency.key, task.idempotency.bodyHash);
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async existingForKey(userId: string, key: string, bodyHash: string): Promise<{ created: false; taskId: string }> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: idempotencyKey(userId, key), ConsistentRead: true }),
+    );
+    if (!Item || Item.bodyHash !== bodyHash) throw new IdempotencyConflictError(key);
+    return { created: false, taskId: String(Item.taskId) };
+  }
+
+  async getHead(userId: string, taskId: string, consistent: boolean): Promise<TaskHead | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: taskPk(userId, taskId), sk: HEAD_SK }, ConsistentRead: consistent }),
+    );
+    return toHead(Item);
+  }
+
+  async getHeads(keys: ReadonlyArray<{ userId: string; taskId: string }>): Promise<TaskHead[]> {
+    const unique = [...new Map(keys.map((k) => [taskPk(k.userId, k.taskId), k])).keys()];
+    const heads: TaskHead[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((pk) => ({ pk, sk: HEAD_SK })), ConsistentRead: true },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.tableName] ?? []) heads.push(toHead(item)!);
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return heads;
+  }
+
+  async getPayload(userId: string, taskId: string): Promise<{ json: string | null; s3Key: string | null } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: taskPk(userId, taskId), sk: PAYLOAD_SK } }),
+    );
+    if (!Item) return undefined;
+    return { json: typeof Item.json === 'string' ? Item.json : null, s3Key: typeof Item.s3Key === 'string' ? Item.s3Key : null };
+  }
+
+  async listHeads(userId: string, limit: number, cursor: string | undefined): Promise<Page<TaskHead>> {
+    const start = decodeToken(cursor);
+    if (start && start.gsi1pk !== userGsiPk(userId)) throw new InvalidPageTokenError();
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :u',
+        ExpressionAttributeValues: { ':u': userGsiPk(userId) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const keys = (out.Items ?? []).map((item) => ({ userId, taskId: String(item.gsi1sk) }));
+    const heads = await this.getHeads(keys);
+    const order = new Map(keys.map((k, i) => [k.taskId, i]));
+    heads.sort((a, b) => order.get(a.taskId)! - order.get(b.taskId)!);
+    return { items: heads, cursor: encodeToken(out.LastEvaluatedKey) };
+  }
+
+  async replace(
+    head: TaskHead,
+    expectedVersion: number,
+    extras: { payloadJson?: string; payloadS3Key?: string | null; entry?: DueEntry | null; removeLeases?: readonly string[] },
+  ): Promise<void> {
+    const item = headItem(head);
+    // Leases are written only by claims; a replace keeps the ones a claim wrote meanwhile,
+    // except those the caller prunes. So the head is updated field by field, not put.
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    const sets: string[] = [];
+    let n = 0;
+    for (const [key, value] of Object.entries(item)) {
+      if (key === 'running' || key === 'pk' || key === 'sk') continue;
+      names[`#f${n}`] = key;
+      values[`:v${n}`] = value;
+      sets.push(`#f${n} = :v${n}`);
+      n++;
+    }
+    const removes = (extras.removeLeases ?? []).map((id, i) => {
+      names[`#l${i}`] = id;
+      return `running.#l${i}`;
+    });
+    names['#version'] = 'version';
+    const update = {
+      TableName: this.tableName,
+      Key: { pk: item.pk, sk: HEAD_SK },
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    const transact: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [{ Update: update }];
+    if (extras.payloadJson !== undefined) {
+      transact.push({ Put: { TableName: this.tableName, Item: payloadItem(head.userId, head.taskId, extras.payloadJson, extras.payloadS3Key ?? null) } });
+    }
+    if (extras.entry) transact.push({ Put: { TableName: this.tableName, Item: dueEntryItem(extras.entry) } });
+    try {
+      if (transact.length === 1) await this.client.send(new UpdateCommand(update));
+      else await this.client.send(new TransactWriteCommand({ TransactItems: transact }));
+    } catch (error) {
+      const conflict =
+        error instanceof ConditionalCheckFailedException ||
+        (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed');
+      if (conflict) throw new VersionConflictError(expectedVersion, undefined);
+      throw error;
+    }
+  }
+
+  async delete(userId: string, taskId: string): Promise<TaskHead | undefined> {
+    const pk = taskPk(userId, taskId);
+    try {
+      const out = await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: HEAD_SK },
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: PAYLOAD_SK } }));
+      return toHead(out.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async advance(
+    head: TaskHead,
+    scheduledFor: string,
+    next: { nextRunAt: string | null; runCount: number; status: TaskHead['status']; statusReason: string | null; removeLeases: readonly string[] },
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#next': 'nextRunAt', '#gen': 'gen', '#st': 'status', '#reason': 'statusReason', '#runs': 'runCount' };
+    const removes = next.removeLeases.map((id, i) => {
+      names[`#l${i}`] = id;
+      return `running.#l${i}`;
+    });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK },
+          UpdateExpression: `SET #next = :next, #runs = :runs, #st = :st, #reason = :reason${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          // Two scanners on one shard: only the first moves the task past this occurrence.
+          ConditionExpression: '#next = :current AND #gen = :gen AND #st = :active',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':next': next.nextRunAt,
+            ':runs': next.runCount,
+            ':st': next.status,
+            ':reason': next.statusReason,
+            ':current': scheduledFor,
+            ':gen': head.gen,
+            ':active': 'ACTIVE',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The claim (invariants 3 and 5). The lock lives on the task head, so it serializes with DELETE
+   * and pause:
+   *
+   *   executor: claim ──────────► attempt starts
+   *   user:            DELETE ──► 204        (claim first: the attempt began before the 204)
+   *   user:   DELETE ─► 204                  (DELETE first: the claim's attribute_exists fails)
+   *
+   * A lease still held by an attempt that is not yet recorded blocks the claim until it expires;
+   * an expired one is taken over, and the caller records the lost attempt.
+   */
+  async claim(args: Parameters<TaskStore['claim']>[0]): Promise<ClaimResult> {
+    const statuses = args.allowedStatuses.map((_, i) => `:s${i}`);
+    const values: Record<string, unknown> = { ':lease': args.lease, ':now': args.now, ':recorded': args.recordedAttempt };
+    args.allowedStatuses.forEach((s, i) => (values[`:s${i}`] = s));
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: taskPk(args.userId, args.taskId), sk: HEAD_SK },
+          UpdateExpression: 'SET running.#e = :lease',
+          ConditionExpression:
+            `attribute_exists(pk) AND #st IN (${statuses.join(', ')}) AND ` +
+            '(attribute_not_exists(running.#e) OR running.#e.leaseUntil < :now OR running.#e.attempt <= :recorded)',
+          ExpressionAttributeNames: { '#e': args.executionId, '#st': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const head = toHead(out.Attributes)!;
+      return { claimed: true, head, previousLease: head.running[args.executionId] };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const head = toHead(error.Item ? unmarshallItem(error.Item) : undefined);
+      if (!head) return { claimed: false, reason: 'deleted', head: undefined };
+      if (!args.allowedStatuses.includes(head.status)) return { claimed: false, reason: 'not-runnable', head };
+      return { claimed: false, reason: 'held', head };
+    }
+  }
+}
+
+function unmarshallItem(item: NonNullable<ConditionalCheckFailedException['Item']>): Record<string, unknown> {
+  return unmarshall(item);
+}

@@ -1,0 +1,43 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { WorkMessage, WorkQueue } from '../../app/ports';
+
+/** Sends failed with a transient error are retried this many times before the send fails. */
+const SEND_ROUNDS = 4;
+
+/**
+ * The FIFO work queue. Each execution is its own message group, so a slow execution never holds
+ * up another (no head-of-line blocking); the de-duplication id names the execution and attempt.
+ */
+export class SqsWorkQueue implements WorkQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(messages: ReadonlyArray<{ message: WorkMessage; deduplicationId: string }>): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      let batch = messages.slice(i, i + 10).map((m, j) => ({
+        Id: String(j),
+        MessageBody: JSON.stringify(m.message),
+        MessageGroupId: m.message.e,
+        MessageDeduplicationId: m.deduplicationId,
+      }));
+      for (let round = 1; batch.length > 0; round++) {
+        const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch }));
+        const failed = new Set((out.Failed ?? []).map((f) => f.Id));
+        const permanent = (out.Failed ?? []).filter((f) => f.SenderFault);
+        if (permanent.length > 0) throw new Error(`SQS refused ${permanent.length} messages: ${permanent[0]!.Message}`);
+        batch = batch.filter((entry) => failed.has(entry.Id));
+        if (batch.length > 0 && round >= SEND_ROUNDS) throw new Error(`SQS did not take ${batch.length} messages after ${round} tries`);
+      }
+    }
+  }
+
+  async createdAt(): Promise<string | null> {
+    const out = await this.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['CreatedTimestamp'] }),
+    );
+    return out.Attributes?.CreatedTimestamp ?? null;
+  }
+}

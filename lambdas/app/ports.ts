@@ -1,0 +1,117 @@
+import type { ExecutionRecord } from '../domain/execution';
+import type { Lease, TaskHead } from '../domain/task';
+
+/** One entry of the sharded due index: something to hand over at `dueAt`. */
+export interface DueEntry {
+  readonly shard: number;
+  readonly dueAt: number;
+  readonly userId: string;
+  readonly taskId: string;
+  readonly executionId: string;
+  readonly scheduledFor: string;
+  /** The attempt the hand-over starts (1 for a new occurrence, n for the n-th retry). */
+  readonly attempt: number;
+  readonly kind: 'occurrence' | 'retry' | 'trigger';
+  /** The task's schedule generation when the entry was written; stale entries are skipped. */
+  readonly gen: number;
+}
+
+/** What travels on the work queue. Short keys: every byte of every message is paid for. */
+export interface WorkMessage {
+  readonly u: string;
+  readonly t: string;
+  readonly e: string;
+  /** scheduledFor, ISO */
+  readonly s: string;
+  /** attempt this delivery starts */
+  readonly a: number;
+  /** not before (epoch ms) */
+  readonly d: number;
+  readonly k: DueEntry['kind'];
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly cursor: string | null;
+}
+
+export type ClaimResult =
+  | { readonly claimed: true; readonly head: TaskHead; readonly previousLease: Lease | undefined }
+  | { readonly claimed: false; readonly reason: 'deleted' | 'not-runnable' | 'held'; readonly head: TaskHead | undefined };
+
+export interface NewTask {
+  readonly head: TaskHead;
+  readonly payloadJson: string;
+  readonly payloadS3Key: string | null;
+  readonly firstEntry: DueEntry | null;
+  readonly idempotency: { readonly key: string; readonly bodyHash: string } | null;
+}
+
+/** Tasks, their payloads and the per-task claim. */
+export interface TaskStore {
+  /** Creates atomically; returns the existing task id when the idempotency key was used with the same body. */
+  create(task: NewTask, ttlSeconds: number): Promise<{ created: true } | { created: false; taskId: string }>;
+  getHead(userId: string, taskId: string, consistent: boolean): Promise<TaskHead | undefined>;
+  getHeads(keys: ReadonlyArray<{ userId: string; taskId: string }>): Promise<TaskHead[]>;
+  getPayload(userId: string, taskId: string): Promise<{ json: string | null; s3Key: string | null } | undefined>;
+  listHeads(userId: string, limit: number, cursor: string | undefined): Promise<Page<TaskHead>>;
+  /** Replaces the head when its version is still `expectedVersion`; optionally the payload and a new due entry. */
+  replace(
+    head: TaskHead,
+    expectedVersion: number,
+    extras: { payloadJson?: string; payloadS3Key?: string | null; entry?: DueEntry | null; removeLeases?: readonly string[] },
+  ): Promise<void>;
+  delete(userId: string, taskId: string): Promise<TaskHead | undefined>;
+  /** Scanner: advance a recurring task past `scheduledFor`, once, whatever scanners race. */
+  advance(
+    head: TaskHead,
+    scheduledFor: string,
+    next: { nextRunAt: string | null; runCount: number; status: TaskHead['status']; statusReason: string | null; removeLeases: readonly string[] },
+  ): Promise<boolean>;
+  claim(args: {
+    userId: string;
+    taskId: string;
+    executionId: string;
+    lease: Lease;
+    allowedStatuses: ReadonlyArray<TaskHead['status']>;
+    recordedAttempt: number;
+    now: number;
+  }): Promise<ClaimResult>;
+}
+
+export interface ExecutionStore {
+  get(userId: string, taskId: string, executionId: string, consistent: boolean): Promise<ExecutionRecord | undefined>;
+  getMany(keys: ReadonlyArray<{ userId: string; taskId: string; executionId: string }>): Promise<ExecutionRecord[]>;
+  list(userId: string, taskId: string, limit: number, cursor: string | undefined): Promise<Page<ExecutionRecord>>;
+  latest(userId: string, taskId: string): Promise<ExecutionRecord | undefined>;
+  /** Writes the record unless a record of the same or a later attempt (or a terminal one) is there. */
+  record(execution: ExecutionRecord): Promise<boolean>;
+}
+
+export interface DueIndex {
+  put(entry: DueEntry): Promise<void>;
+  /** Entries of one shard with `fromMs < dueAt <= toMs`, oldest first. */
+  query(shard: number, fromMs: number, toMs: number): Promise<DueEntry[]>;
+  /** Points an entry at another execution (catch-up hands over a later occurrence). */
+  redirect(entry: DueEntry, executionId: string, scheduledFor: string): Promise<void>;
+  getCursor(shard: number): Promise<{ through: number; queueCreatedAt: string | null } | undefined>;
+  setCursor(shard: number, through: number, queueCreatedAt: string | null): Promise<void>;
+}
+
+export interface WorkQueue {
+  send(messages: ReadonlyArray<{ message: WorkMessage; deduplicationId: string }>): Promise<void>;
+  /** When the queue was created: a new queue has lost whatever was in flight. */
+  createdAt(): Promise<string | null>;
+}
+
+export interface PayloadStore {
+  put(key: string, body: string): Promise<void>;
+  get(key: string): Promise<string>;
+  delete(key: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,198 @@
+import type { Clock, DueEntry, DueIndex, ExecutionStore, TaskStore, WorkMessage, WorkQueue } from './ports';
+import type { TaskHead } from '../domain/task';
+import { parseSchedule, isRecurring } from '../domain/schedule';
+import { occurrenceExecutionId } from '../domain/ids';
+import { planOccurrence } from './occurrencePlan';
+import { prunableLeases } from './leases';
+import { SweepPlanner } from './sweepPlanner';
+
+export interface ScannerOptions {
+  /** Entries are fetched this far ahead, then handed over at their second. */
+  readonly lookaheadMs: number;
+  /** Each query reaches this far behind the cursor, for entries written late. */
+  readonly lookbackMs: number;
+  /** Pause between queries when nothing is due sooner. */
+  readonly pollMs: number;
+  /** How often the cursor is saved. */
+  readonly cursorEveryMs: number;
+}
+
+export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = { lookaheadMs: 1000, lookbackMs: 5000, pollMs: 200, cursorEveryMs: 5000 };
+
+export interface ScannerDeps {
+  readonly tasks: TaskStore;
+  readonly executions: ExecutionStore;
+  readonly dueIndex: DueIndex;
+  readonly queue: WorkQueue;
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Called with each hand-over's lag behind its due time (for metrics). */
+  readonly onHandOver?: (lagMs: number) => void;
+}
+
+export interface ScanStats {
+  handedOver: number;
+  stale: number;
+  redriven: number;
+}
+
+interface Handover {
+  readonly entry: DueEntry;
+  readonly message: WorkMessage;
+  readonly deduplicationId: string;
+}
+
+const key = (e: { executionId: string; attempt: number; kind: string }) => `${e.kind}:${e.executionId}:${e.attempt}`;
+
+/**
+ * One shard's scanner: for about a minute it hands every due entry of its shard to the work queue
+ * at the entry's second, never before, and sweeps older entries whose work went missing.
+ */
+export class ShardScanner {
+  private readonly options: ScannerOptions;
+  private readonly sweeps: SweepPlanner;
+
+  constructor(
+    private readonly deps: ScannerDeps,
+    options: Partial<ScannerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_SCANNER_OPTIONS, ...options };
+    this.sweeps = new SweepPlanner(deps, async (entries) => {
+      const stats: ScanStats = { handedOver: 0, stale: 0, redriven: 0 };
+      await this.handOver(await this.prepare(entries, stats));
+    });
+  }
+
+  async run(shard: number, runForMs: number): Promise<ScanStats> {
+    const { clock, dueIndex, queue } = this.deps;
+    const started = clock.now().getTime();
+    const deadline = started + runForMs;
+    const stats: ScanStats = { handedOver: 0, stale: 0, redriven: 0 };
+    const cursor = await dueIndex.getCursor(shard);
+    const queueCreatedAt = await queue.createdAt();
+    // After long downtime, entries older than their TTL are gone anyway.
+    let through = Math.max(cursor?.through ?? started - 60_000, started - 7 * 24 * 3600_000);
+    if (cursor && cursor.queueCreatedAt !== null && cursor.queueCreatedAt !== queueCreatedAt) {
+      // The queue is new: whatever was in flight in the old one is gone. Re-drive from the truth.
+      stats.redriven += await this.sweeps.sweep(shard, through - 60 * 60_000, started, `q${queueCreatedAt}`);
+    }
+    const sent = new Map<string, number>();
+    let savedAt = started;
+    let sweptAt = 0;
+    while (clock.now().getTime() < deadline) {
+      const now = clock.now().getTime();
+      const to = Math.min(now + this.options.lookaheadMs, deadline);
+      const entries = (await dueIndex.query(shard, through - this.options.lookbackMs, to)).filter((e) => !sent.has(key(e)));
+      for (const e of entries) sent.set(key(e), e.dueAt);
+      if (entries.length > 0) {
+        const ready = await this.prepare(entries, stats);
+        await this.handOver(ready);
+        stats.handedOver += ready.length;
+      }
+      through = Math.max(through, to);
+      for (const [k, dueAt] of sent) if (dueAt < through - this.options.lookbackMs - 1000) sent.delete(k);
+      const after = clock.now().getTime();
+      if (after - sweptAt >= 10_000) {
+        stats.redriven += await this.sweeps.sweepBands(shard, after);
+        sweptAt = after;
+      }
+      if (after - savedAt >= this.options.cursorEveryMs) {
+        await dueIndex.setCursor(shard, through, queueCreatedAt);
+        savedAt = after;
+      }
+      const wait = Math.min(this.options.pollMs, deadline - clock.now().getTime());
+      if (wait > 0) await this.deps.sleep(wait);
+    }
+    await dueIndex.setCursor(shard, through, queueCreatedAt);
+    return stats;
+  }
+
+  /** Checks entries against their tasks and advances recurring tasks; returns what to hand over. */
+  private async prepare(entries: DueEntry[], stats: ScanStats): Promise<Handover[]> {
+    const heads = new Map(
+      (await this.deps.tasks.getHeads(entries.map((e) => ({ userId: e.userId, taskId: e.taskId })))).map((h) => [h.taskId, h]),
+    );
+    const ready: Handover[] = [];
+    for (const entry of entries) {
+      const head = heads.get(entry.taskId);
+      const handover = head ? await this.plan(entry, head) : null;
+      if (handover) ready.push(handover);
+      else stats.stale++;
+    }
+    return ready;
+  }
+
+  private async plan(entry: DueEntry, head: TaskHead): Promise<Handover | null> {
+    if (entry.kind !== 'occurrence') return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
+    if (entry.gen !== head.gen || head.nextRunAt !== entry.scheduledFor || head.status !== 'ACTIVE') return null;
+    const schedule = parseSchedule(head.schedule, head.timezone);
+    if (!isRecurring(schedule)) return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
+    const now = this.deps.clock.now();
+    const plan = planOccurrence(schedule, head, new Date(entry.scheduledFor), now);
+    if (plan.nextRunAt) {
+      await this.deps.dueIndex.put({
+        ...entry,
+        dueAt: plan.nextRunAt.getTime(),
+        executionId: occurrenceExecutionId(head.taskId, plan.nextRunAt),
+        scheduledFor: plan.nextRunAt.toISOString(),
+        attempt: 1,
+      });
+    }
+    const runAt = plan.runAt.toISOString();
+    const runId = occurrenceExecutionId(head.taskId, plan.runAt);
+    if (runId !== entry.executionId) await this.deps.dueIndex.redirect(entry, runId, runAt);
+    await this.deps.tasks.advance(head, entry.scheduledFor, {
+      nextRunAt: plan.nextRunAt?.toISOString() ?? null,
+      runCount: head.runCount + 1,
+      status: plan.nextRunAt ? 'ACTIVE' : 'COMPLETED',
+      statusReason: plan.nextRunAt ? null : 'the schedule has no further runs',
+      removeLeases: prunableLeases(head.running, now.getTime()),
+    });
+    return this.handoverOf(entry, runId, runAt);
+  }
+
+  private handoverOf(entry: DueEntry, executionId: string, scheduledFor: string): Handover {
+    const message: WorkMessage = {
+      u: entry.userId,
+      t: entry.taskId,
+      e: executionId,
+      s: scheduledFor,
+      a: entry.attempt,
+      d: Math.max(entry.dueAt, Date.parse(scheduledFor)),
+      k: entry.kind,
+    };
+    return { entry, message, deduplicationId: `${executionId}:${entry.attempt}` };
+  }
+
+  /** Sends each hand-over at its due instant: never before, and as soon after as the queue allows. */
+  private async handOver(ready: Handover[]): Promise<void> {
+    const bySecond = new Map<number, Handover[]>();
+    for (const h of ready) {
+      const group = bySecond.get(h.message.d) ?? [];
+      group.push(h);
+      bySecond.set(h.message.d, group);
+    }
+    for (const dueAt of [...bySecond.keys()].sort((a, b) => a - b)) {
+      const wait = dueAt - this.deps.clock.now().getTime();
+      if (wait > 0) await this.deps.sleep(wait);
+      const group = bySecond.get(dueAt)!;
+      const chunks: Handover[][] = [];
+      for (let i = 0; i < group.length; i += 10) chunks.push(group.slice(i, i + 10));
+      await runLimited(chunks, 8, (chunk) => this.deps.queue.send(chunk));
+      const sentAt = this.deps.clock.now().getTime();
+      for (const h of group) this.deps.onHandOver?.(sentAt - h.message.d);
+    }
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}

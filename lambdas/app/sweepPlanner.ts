@@ -1,0 +1,90 @@
+import type { Clock, DueEntry, DueIndex, ExecutionStore, TaskStore, WorkQueue } from './ports';
+import { isTerminal } from '../domain/execution';
+
+/** Ages at which an entry is checked again: by then its work should be settled or in flight. */
+export const SWEEP_BANDS_MS = [30_000, 6 * 60_000, 20 * 60_000] as const;
+const BAND_WIDTH_MS = 70_000;
+
+/**
+ * Re-drive from the truth (invariant 4). DynamoDB says what is due; SQS is only transport. An
+ * entry whose execution is not settled, not retrying on a later entry and not held by a live
+ * lease lost its message (a send that never happened, an expired message, a queue emptied by a
+ * restart), so it is sent again. A duplicate is harmless: the claim lets one attempt run.
+ */
+export class SweepPlanner {
+  private readonly swept = new Map<string, number>();
+
+  constructor(
+    private readonly deps: { tasks: TaskStore; executions: ExecutionStore; dueIndex: DueIndex; queue: WorkQueue; clock: Clock },
+    /** Hands over a recurring occurrence that was never handed over (the scanner's normal path). */
+    private readonly handOverLate: (entries: DueEntry[]) => Promise<void>,
+  ) {}
+
+  /** Checks the entries at each sweep age once. Bands overlap between calls; checked entries are remembered. */
+  async sweepBands(shard: number, now: number): Promise<number> {
+    let redriven = 0;
+    for (const band of SWEEP_BANDS_MS) {
+      redriven += await this.sweep(shard, now - band - BAND_WIDTH_MS, now - band, `b${band}`);
+    }
+    for (const [k, at] of this.swept) if (at < now - 2 * SWEEP_BANDS_MS[SWEEP_BANDS_MS.length - 1]) this.swept.delete(k);
+    return redriven;
+  }
+
+  async sweep(shard: number, fromMs: number, toMs: number, tag: string): Promise<number> {
+    const entries = (await this.deps.dueIndex.query(shard, fromMs, toMs)).filter((e) => !this.swept.has(`${tag}|${e.executionId}|${e.attempt}`));
+    if (entries.length === 0) return 0;
+    for (const e of entries) this.swept.set(`${tag}|${e.executionId}|${e.attempt}`, e.dueAt);
+    const heads = new Map(
+      (await this.deps.tasks.getHeads(entries.map((e) => ({ userId: e.userId, taskId: e.taskId })))).map((h) => [h.taskId, h]),
+    );
+    const notHandedOver: DueEntry[] = [];
+    const live = entries.filter((e) => {
+      const head = heads.get(e.taskId);
+      if (!head) return false;
+      if (e.kind === 'occurrence' && e.gen !== head.gen) return false;
+      // A recurring task still waiting on this occurrence was never handed over: handing over
+      // advances the task, so it takes the scanner's normal path.
+      if (e.kind === 'occurrence' && head.nextRunAt === e.scheduledFor && head.status === 'ACTIVE' && isRecurringExpression(head.schedule)) {
+        notHandedOver.push(e);
+        return false;
+      }
+      return true;
+    });
+    if (notHandedOver.length > 0) await this.handOverLate(notHandedOver);
+    const records = new Map(
+      (await this.deps.executions.getMany(live.map((e) => ({ userId: e.userId, taskId: e.taskId, executionId: e.executionId })))).map((r) => [
+        r.executionId,
+        r,
+      ]),
+    );
+    const now = this.deps.clock.now().getTime();
+    const lost = live.filter((e) => {
+      const record = records.get(e.executionId);
+      if (record && isTerminal(record.status)) return false;
+      if (record && record.status === 'RETRYING' && record.attempt >= e.attempt) return false;
+      const lease = heads.get(e.taskId)!.running[e.executionId];
+      if (lease && lease.leaseUntil >= now && lease.attempt >= e.attempt) return false;
+      return true;
+    });
+    if (lost.length === 0) return notHandedOver.length;
+    await this.deps.queue.send(
+      lost.map((e: DueEntry) => ({
+        message: {
+          u: e.userId,
+          t: e.taskId,
+          e: e.executionId,
+          s: e.scheduledFor,
+          a: e.attempt,
+          d: Math.max(e.dueAt, Date.parse(e.scheduledFor)),
+          k: e.kind,
+        },
+        deduplicationId: `${e.executionId}:${e.attempt}:${tag}:${Math.floor(now / 60_000)}`,
+      })),
+    );
+    return lost.length + notHandedOver.length;
+  }
+}
+
+function isRecurringExpression(schedule: string): boolean {
+  return !schedule.trimStart().startsWith('at(');
+}

@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import type { Clock, DueEntry, DueIndex, ExecutionStore, NewTask, PayloadStore, TaskStore, WorkQueue } from './ports';
+import type { HttpTarget, RetryPolicy, TaskHead } from '../domain/task';
+import { DEFAULT_RETRY_POLICY } from '../domain/task';
+import type { CreateTaskBody, UpdateTaskBody } from '../domain/schemas';
+import { MAX_PAYLOAD_BYTES } from '../domain/schemas';
+import { newTaskId, occurrenceExecutionId, shardOf, triggerExecutionId } from '../domain/ids';
+import { PayloadTooLargeError, TaskNotFoundError, TaskStateConflictError, ValidationError, VersionConflictError } from '../domain/errors';
+import { isRecurring, nextRun } from '../domain/schedule';
+import type { Schedule } from '../domain/schedule';
+import { firstRun, parseForApi, truncateToSecond } from './scheduleRules';
+import { prunableLeases } from './leases';
+
+/** Payloads larger than this go to S3 (a DynamoDB item holds at most 400 KB). */
+export const INLINE_PAYLOAD_BYTES = 300 * 1024;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export interface TaskCommandDeps {
+  readonly tasks: TaskStore;
+  readonly executions: ExecutionStore;
+  readonly payloads: PayloadStore;
+  readonly queue: WorkQueue;
+  readonly dueIndex: DueIndex;
+  readonly clock: Clock;
+  readonly shardCount: number;
+  /** Create-time check of a target URL (SSRF guard); returns a reason when refused. */
+  readonly checkTargetUrl: (url: string) => string | null;
+}
+
+export interface SerializedPayload {
+  readonly json: string;
+  readonly s3Key: string | null;
+}
+
+function serializePayload(payload: unknown): string {
+  const json = JSON.stringify(payload === undefined ? null : payload);
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError(bytes, MAX_PAYLOAD_BYTES);
+  return json;
+}
+
+function retryPolicyOf(input: CreateTaskBody['retryPolicy']): RetryPolicy {
+  if (!input) return DEFAULT_RETRY_POLICY;
+  const maxBackoffSeconds = input.maxBackoffSeconds ?? Math.max(input.backoffSeconds, DEFAULT_RETRY_POLICY.maxBackoffSeconds);
+  return { maxAttempts: input.maxAttempts, backoffSeconds: input.backoffSeconds, maxBackoffSeconds };
+}
+
+/** Creates, changes and removes tasks: the write side of the API. */
+export class TaskCommands {
+  constructor(private readonly deps: TaskCommandDeps) {}
+
+  private checkTarget(target: HttpTarget, path: string): void {
+    const reason = this.deps.checkTargetUrl(target.url);
+    if (reason) throw new ValidationError([{ path: `${path}.url`, message: reason }]);
+  }
+
+  private entryFor(head: TaskHead, scheduledFor: Date, now: Date): DueEntry {
+    return {
+      shard: shardOf(head.taskId, this.deps.shardCount),
+      dueAt: Math.max(scheduledFor.getTime(), now.getTime()),
+      userId: head.userId,
+      taskId: head.taskId,
+      executionId: occurrenceExecutionId(head.taskId, scheduledFor),
+      scheduledFor: scheduledFor.toISOString(),
+      attempt: 1,
+      kind: 'occurrence',
+      gen: head.gen,
+    };
+  }
+
+  private async storePayload(taskId: string, json: string): Promise<SerializedPayload> {
+    if (Buffer.byteLength(json, 'utf8') <= INLINE_PAYLOAD_BYTES) return { json, s3Key: null };
+    const s3Key = `payloads/${taskId}/${createHash('sha256').update(json).digest('hex').slice(0, 16)}`;
+    await this.deps.payloads.put(s3Key, json);
+    return { json: '', s3Key };
+  }
+
+  async create(
+    userId: string,
+    body: CreateTaskBody,
+    idempotencyKey: string | undefined,
+  ): Promise<{ taskId: string; replayed: boolean }> {
+    const now = this.deps.clock.now();
+    const timezone = body.timezone ?? 'UTC';
+    const schedule = parseForApi(body.schedule, timezone);
+    const target: HttpTarget = {
+      type: 'http',
+      url: body.target.url,
+      method: body.target.method,
+      headers: body.target.headers,
+      timeoutSeconds: body.target.timeoutSeconds,
+    };
+    this.checkTarget(target, 'target');
+    const json = serializePayload(body.payload);
+    const anchor = truncateToSecond(now);
+    const first = firstRun(schedule, now, anchor);
+    const taskId = newTaskId(now);
+    const head: TaskHead = {
+      userId,
+      taskId,
+      name: body.name ?? null,
+      schedule: body.schedule,
+      timezone,
+      target,
+      retryPolicy: retryPolicyOf(body.retryPolicy),
+      status: first ? 'ACTIVE' : 'COMPLETED',
+      statusReason: first ? null : 'the schedule has no future runs',
+      nextRunAt: first?.toISOString() ?? null,
+      anchor: anchor.toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      version: 1,
+      gen: 1,
+      runCount: 0,
+      payloadBytes: Buffer.byteLength(json, 'utf8'),
+      running: {},
+    };
+    const payload = await this.storePayload(taskId, json);
+    const task: NewTask = {
+      head,
+      payloadJson: payload.json,
+      payloadS3Key: payload.s3Key,
+      firstEntry: first ? this.entryFor(head, first, now) : null,
+      idempotency: idempotencyKey ? { key: idempotencyKey, bodyHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') } : null,
+    };
+    const outcome = await this.deps.tasks.create(task, Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS);
+    if (!outcome.created && payload.s3Key) await this.deps.payloads.delete(payload.s3Key);
+    return outcome.created ? { taskId, replayed: false } : { taskId: outcome.taskId, replayed: true };
+  }
+
+  private async current(userId: string, taskId: string, ifMatch: number | undefined): Promise<TaskHead> {
+    const head = await this.deps.tasks.getHead(userId, taskId, true);
+    if (!head) throw new TaskNotFoundError(taskId);
+    if (ifMatch !== undefined && head.version !== ifMatch) throw new VersionConflictError(ifMatch, head.version);
+    return head;
+  }
+
+  /**
+   * Applies `change` to the current head and writes it on the condition that nobody changed the
+   * task meanwhile. Without If-Match a lost race is retried on the fresh head.
+   */
+  private async mutate(
+    userId: string,
+    taskId: string,
+    ifMatch: number | undefined,
+    change: (head: TaskHead, now: Date) => Promise<{ head: TaskHead; entry: DueEntry | null; payload?: SerializedPayload }> | null,
+  ): Promise<TaskHead> {
+    for (let round = 1; ; round++) {
+      const head = await this.current(userId, taskId, ifMatch);
+      const now = this.deps.clock.now();
+      const pending = change(head, now);
+      if (!pending) return head;
+      const next = await pending;
+      const updated: TaskHead = { ...next.head, version: head.version + 1, updatedAt: now.toISOString() };
+      try {
+        await this.deps.tasks.replace(updated, head.version, {
+          payloadJson: next.payload?.json,
+          payloadS3Key: next.payload?.s3Key,
+          entry: next.entry,
+          removeLeases: prunableLeases(head.running, now.getTime()),
+        });
+        return updated;
+      } catch (error) {
+        if (error instanceof VersionConflictError && ifMatch === undefined && round < 5) continue;
+        if (error instanceof VersionConflictError) {
+          const fresh = await this.deps.tasks.getHead(userId, taskId, true);
+          if (!fresh) throw new TaskNotFoundError(taskId);
+          throw new VersionConflictError(ifMatch ?? head.version, fresh.version);
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** The next run of a (re)scheduled task, and the head fields that go with it. */
+  private reschedule(head: TaskHead, schedule: Schedule, now: Date, anchor: Date): { head: TaskHead; entry: DueEntry | null } {
+    const first = firstRun(schedule, now, anchor);
+    const moved: TaskHead = {
+      ...head,
+      gen: head.gen + 1,
+      anchor: anchor.toISOString(),
+      nextRunAt: first?.toISOString() ?? null,
+      status: first ? 'ACTIVE' : 'COMPLETED',
+      statusReason: first ? null : 'the schedule has no future runs',
+      runCount: 0,
+    };
+    return { head: moved, entry: first ? this.entryFor(moved, first, now) : null };
+  }
+
+  async update(userId: string, taskId: string, patch: UpdateTaskBody, ifMatch: number | undefined): Promise<TaskHead> {
+    const timezoneChanged = patch.timezone !== undefined;
+    const scheduleChanged = patch.schedule !== undefined || timezoneChanged;
+    const json = patch.payload !== undefined || 'payload' in patch ? serializePayload(patch.payload) : undefined;
+    if (patch.target) this.checkTarget(patch.target as HttpTarget, 'target');
+    return this.mutate(userId, taskId, ifMatch, async (head, now) => {
+      let next: TaskHead = {
+        ...head,
+        name: patch.name === undefined ? head.name : patch.name,
+        target: patch.target ? { ...patch.target, type: 'http' } : head.target,
+        retryPolicy: patch.retryPolicy ? retryPolicyOf(patch.retryPolicy) : head.retryPolicy,
+        payloadBytes: json === undefined ? head.payloadBytes : Buffer.byteLength(json, 'utf8'),
+      };
+      let entry: DueEntry | null = null;
+      if (scheduleChanged) {
+        const expression = patch.schedule ?? head.schedule;
+        const timezone = patch.timezone ?? head.timezone;
+        const schedule = parseForApi(expression, timezone);
+        next = { ...next, schedule: expression, timezone };
+        if (head.status === 'PAUSED') {
+          next = { ...next, gen: head.gen + 1, nextRunAt: null };
+        } else {
+          const moved = this.reschedule(next, schedule, now, truncateToSecond(now));
+          next = moved.head;
+          entry = moved.entry;
+        }
+      }
+      const payload = json === undefined ? undefined : await this.storePayload(taskId, json);
+      return { head: next, entry, payload };
+    });
+  }
+
+  async delete(userId: string, taskId: string): Promise<void> {
+    const removed = await this.deps.tasks.delete(userId, taskId);
+    if (!removed) throw new TaskNotFoundError(taskId);
+    const stored = await this.deps.tasks.getPayload(userId, taskId);
+    if (stored?.s3Key) await this.deps.payloads.delete(stored.s3Key);
+  }
+
+  async pause(userId: string, taskId: string): Promise<TaskHead> {
+    return this.mutate(userId, taskId, undefined, (head) => {
+      if (head.status === 'PAUSED') return null;
+      if (head.status !== 'ACTIVE') throw new TaskStateConflictError(`task is ${head.status}; only an ACTIVE task can be paused`);
+      return Promise.resolve({ head: { ...head, status: 'PAUSED', gen: head.gen + 1, nextRunAt: null, statusReason: null }, entry: null });
+    });
+  }
+
+  async resume(userId: string, taskId: string): Promise<TaskHead> {
+    return this.mutate(userId, taskId, undefined, (head, now) => {
+      if (head.status !== 'PAUSED') {
+        if (head.status === 'ACTIVE') return null;
+        throw new TaskStateConflictError(`task is ${head.status}; only a PAUSED task can be resumed`);
+      }
+      const schedule = parseForApi(head.schedule, head.timezone);
+      // Runs missed while paused are skipped: the next run counts from now.
+      const next = isRecurring(schedule)
+        ? nextRun(schedule, new Date(now.getTime() - 1), new Date(head.anchor))
+        : schedule.kind === 'at' && schedule.at.getTime() >= now.getTime()
+          ? schedule.at
+          : null;
+      const resumed: TaskHead = {
+        ...head,
+        status: next ? 'ACTIVE' : 'COMPLETED',
+        statusReason: next ? null : 'its one run fell due while the task was paused and was skipped',
+        gen: head.gen + 1,
+        nextRunAt: next?.toISOString() ?? null,
+      };
+      return Promise.resolve({ head: resumed, entry: next ? this.entryFor(resumed, next, now) : null });
+    });
+  }
+
+  /** One run now, outside the schedule. The work is also sent at once, so it starts without waiting for a scan. */
+  async trigger(userId: string, taskId: string): Promise<string> {
+    const head = await this.deps.tasks.getHead(userId, taskId, true);
+    if (!head) throw new TaskNotFoundError(taskId);
+    if (head.status === 'PAUSED') throw new TaskStateConflictError('task is PAUSED; resume it before triggering a run');
+    const now = this.deps.clock.now();
+    const executionId = triggerExecutionId(taskId, now);
+    const entry: DueEntry = {
+      shard: shardOf(taskId, this.deps.shardCount),
+      dueAt: now.getTime(),
+      userId,
+      taskId,
+      executionId,
+      scheduledFor: now.toISOString(),
+      attempt: 1,
+      kind: 'trigger',
+      gen: head.gen,
+    };
+    await this.deps.executions.record({
+      executionId,
+      taskId,
+      userId,
+      kind: 'trigger',
+      scheduledFor: entry.scheduledFor,
+      status: 'PENDING',
+      attempt: 0,
+      attempts: [],
+      startedAt: null,
+      finishedAt: null,
+      result: null,
+      error: null,
+      nextAttemptAt: null,
+    });
+    await this.deps.dueIndex.put(entry);
+    try {
+      await this.deps.queue.send([
+        {
+          message: { u: userId, t: taskId, e: executionId, s: entry.scheduledFor, a: 1, d: entry.dueAt, k: 'trigger' },
+          deduplicationId: `${executionId}:1`,
+        },
+      ]);
+    } catch {
+      // The due entry is the truth: the scanner (or its sweep) hands the run over if this send failed.
+    }
+    return executionId;
+  }
+}

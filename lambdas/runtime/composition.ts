@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { TockConfig } from '../config';
+import { DynamoTaskStore } from '../adapters/dynamo/dynamoTaskStore';
+import { DynamoExecutionStore } from '../adapters/dynamo/dynamoExecutionStore';
+import { DynamoDueIndex } from '../adapters/dynamo/dynamoDueIndex';
+import { DynamoSigningSecretStore } from '../adapters/dynamo/dynamoSigningSecretStore';
+import { S3PayloadStore } from '../adapters/s3/s3PayloadStore';
+import { SqsWorkQueue } from '../adapters/sqs/sqsWorkQueue';
+import { KmsSecretCipher } from '../adapters/kms/kmsSecretCipher';
+import { LocalSecretCipher } from '../delivery/secretBox';
+import type { SecretCipher } from '../delivery/secretBox';
+import type { TargetAddressPolicy } from '../delivery/targetAddressPolicy';
+import { SigningSecrets } from '../app/signingSecrets';
+import { systemClock } from '../app/ports';
+
+/**
+ * Everything a handler needs, built once per cold start. Endpoints come from the SDK's own
+ * AWS_ENDPOINT_URL_* variables, so the same code serves AWS and the local stack.
+ */
+export function compose(config: TockConfig) {
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const sqs = new SQSClient({});
+  const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+  const cipher: SecretCipher = config.secretsKey
+    ? new LocalSecretCipher(config.secretsKey)
+    : config.kmsKeyId
+      ? new KmsSecretCipher(new KMSClient({}), config.kmsKeyId)
+      : missingCipher;
+  const targetPolicy: TargetAddressPolicy = {
+    allowLoopback: config.allowLoopbackTargets,
+    allowedCidrs: config.allowedTargetCidrs,
+  };
+  const clock = systemClock;
+  return {
+    config,
+    clock,
+    cipher,
+    targetPolicy,
+    tasks: new DynamoTaskStore(dynamo, config.tableName),
+    executions: new DynamoExecutionStore(dynamo, config.tableName, config.historyRetentionDays),
+    dueIndex: new DynamoDueIndex(dynamo, config.tableName),
+    payloads: new S3PayloadStore(s3, config.payloadBucket),
+    queue: new SqsWorkQueue(sqs, config.queueUrl),
+    deadLetterQueue: new SqsWorkQueue(sqs, config.deadLetterQueueUrl),
+    signingSecrets: new SigningSecrets(new DynamoSigningSecretStore(dynamo, config.tableName), cipher, clock),
+  };
+}
+
+export type Composition = ReturnType<typeof compose>;
+
+const missingCipher: SecretCipher = {
+  encrypt: () => Promise.reject(new Error('no secrets key: set TOCK_SECRETS_KEY (local) or TOCK_KMS_KEY_ID (AWS)')),
+  decrypt: () => Promise.reject(new Error('no secrets key: set TOCK_SECRETS_KEY (local) or TOCK_KMS_KEY_ID (AWS)')),
+};
