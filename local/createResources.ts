@@ -1,0 +1,170 @@
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { localClientConfig } from './localAws';
+import type { LocalEndpoints } from './localAws';
+
+/** 6x the executor's 90 s timeout, as AWS advises for an SQS event source. */
+export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 540;
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+export interface CreateResourcesOptions {
+  /** Names are `<prefix>-main`, `<prefix>-work.fifo`, `<prefix>-dlq.fifo`, `<prefix>-payloads`. */
+  readonly prefix: string;
+  readonly endpoints: LocalEndpoints;
+  /** @default TOCK_LOCAL_VISIBILITY_TIMEOUT or 540 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Receives before SQS moves a message to the DLQ. @default 5 */
+  readonly maxReceiveCount?: number;
+}
+
+/** What the handlers need to know about the resources. */
+export interface LocalResources {
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+  readonly bucket: string;
+}
+
+/**
+ * Creates the table, the FIFO work queue with its DLQ, and the payload bucket, the way the CDK
+ * stack does on AWS. Safe to call again: what exists is kept (queue attributes are brought in line).
+ */
+export async function createResources(options: CreateResourcesOptions): Promise<LocalResources> {
+  const { prefix, endpoints } = options;
+  const visibilityTimeout = options.visibilityTimeoutSeconds ?? envInteger('TOCK_LOCAL_VISIBILITY_TIMEOUT') ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+  const dynamodb = new DynamoDBClient(localClientConfig(endpoints.dynamodb));
+  const sqs = new SQSClient(localClientConfig(endpoints.sqs));
+  const s3 = new S3Client({ ...localClientConfig(endpoints.s3), forcePathStyle: true });
+  try {
+    const [tableName, queues, bucket] = await Promise.all([
+      createTable(dynamodb, `${prefix}-main`),
+      createQueues(sqs, prefix, visibilityTimeout, options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
+      createBucket(s3, `${prefix}-payloads`),
+    ]);
+    return { tableName, ...queues, bucket };
+  } finally {
+    dynamodb.destroy();
+    sqs.destroy();
+    s3.destroy();
+  }
+}
+
+async function createTable(client: DynamoDBClient, tableName: string): Promise<string> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+          { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status !== 'ENABLED' && status !== 'ENABLING') {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }));
+  }
+  return tableName;
+}
+
+const FIFO_ATTRIBUTES = {
+  FifoQueue: 'true',
+  // High-throughput FIFO: de-duplication and throughput limits per message group.
+  DeduplicationScope: 'messageGroup',
+  FifoThroughputLimit: 'perMessageGroupId',
+} as const;
+
+async function createQueues(
+  client: SQSClient,
+  prefix: string,
+  visibilityTimeout: number,
+  maxReceiveCount: number,
+): Promise<Pick<LocalResources, 'queueUrl' | 'queueArn' | 'dlqUrl' | 'dlqArn'>> {
+  const dlqUrl = await createQueue(client, `${prefix}-dlq.fifo`, {
+    ...FIFO_ATTRIBUTES,
+    MessageRetentionPeriod: String(14 * 24 * 3600),
+  });
+  const dlqArn = await queueArn(client, dlqUrl);
+  const queueUrl = await createQueue(client, `${prefix}-work.fifo`, {
+    ...FIFO_ATTRIBUTES,
+    VisibilityTimeout: String(visibilityTimeout),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+  });
+  return { queueUrl, queueArn: await queueArn(client, queueUrl), dlqUrl, dlqArn };
+}
+
+async function createQueue(client: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
+  try {
+    const created = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    return created.QueueUrl!;
+  } catch (error) {
+    if (!(error instanceof QueueNameExists)) throw error;
+    // It exists with other settings (say, another visibility timeout): converge on ours.
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+    const { FifoQueue: _immutable, ...settable } = attributes;
+    await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: settable }));
+    return QueueUrl!;
+  }
+}
+
+async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  return Attributes!.QueueArn!;
+}
+
+async function createBucket(client: S3Client, bucket: string): Promise<string> {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+  }
+  return bucket;
+}
+
+function envInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
