@@ -82,7 +82,7 @@ async function resolveAndCheck(
   hostname: string, policy: TargetAddressPolicy, resolver: Resolver, deadline: AbortSignal, timeoutMs: number,
 ): Promise<Resolution> {
   const literal = literalHostAddress(hostname);
-  // A literal host was already checked by checkTargetUrl; the socket will connect to it as written.
+  // A literal host was already checked by checkTargetUrl; Node connects to an IP literal without a lookup.
   if (literal) return { ok: true, addresses: [{ address: formatIpAddress(literal), family: literal.family }] };
 
   let answers: Array<{ address: string; family: 4 | 6 }>;
@@ -159,6 +159,8 @@ function sendPinned(url: URL, method: string, req: DeliveryRequest, addresses: r
       if (finishResponse) finishResponse();
       else settle({ kind: 'retriable', error: `timed out after ${req.timeoutMs} ms` });
     };
+    // The deadline may have passed in the very tick the resolver answered.
+    if (deadline.aborted) { settle({ kind: 'retriable', error: `timed out after ${req.timeoutMs} ms` }); return; }
     deadline.addEventListener('abort', onDeadline, { once: true });
 
     const bareHost = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
