@@ -61,7 +61,7 @@ export async function deliver(req: DeliveryRequest, policy: TargetAddressPolicy,
   const elapsed = (): number => Math.round(performance.now() - startedAt);
 
   const urlCheck = checkTargetUrl(req.url, policy);
-  if (!urlCheck.ok) return { kind: 'failed', error: `target URL ${urlCheck.reason}`, durationMs: elapsed() };
+  if (!urlCheck.ok) return { kind: 'failed', error: `target URL: ${urlCheck.reason}`, durationMs: elapsed() };
   const url = new URL(req.url);
   const method = req.method.toUpperCase();
   if (!METHODS.has(method)) return { kind: 'failed', error: `method "${req.method}" is not supported`, durationMs: elapsed() };

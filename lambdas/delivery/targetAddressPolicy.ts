@@ -137,27 +137,27 @@ export function literalHostAddress(hostname: string): IpAddress | undefined {
  * Create-time check of a target URL: only http/https; no credentials in URL; if the host is a
  * literal address in ANY notation (decimal 2130706433, hex 0x7f000001, octal 0177.0.0.1, short
  * forms 127.1, bracketed IPv6, IPv4-mapped IPv6) and refused -> reason. Hostnames pass here
- * (checked at send time).
+ * (checked at send time). Reasons are sentences that stand on their own beside the field name.
  */
 export function checkTargetUrl(url: string, policy: TargetAddressPolicy): { ok: true } | { ok: false; reason: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { ok: false, reason: 'is not a valid absolute URL' };
+    return { ok: false, reason: 'not a valid absolute URL' };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { ok: false, reason: `uses the scheme "${parsed.protocol.slice(0, -1)}"; only http and https are allowed` };
+    return { ok: false, reason: `only http and https URLs are allowed, not "${parsed.protocol.slice(0, -1)}"` };
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    return { ok: false, reason: 'must not contain credentials; send them in a target header instead' };
+    return { ok: false, reason: 'credentials in the URL are not allowed; send them in a target header instead' };
   }
-  if (parsed.hostname === '') return { ok: false, reason: 'has no host' };
+  if (parsed.hostname === '') return { ok: false, reason: 'the URL has no host' };
   // WHATWG URL parsing already turns 0x7f000001, 0177.0.0.1 and 127.1 into 127.0.0.1;
   // the address parser reads those notations too, in case it ever does not.
   if (literalHostAddress(parsed.hostname)) {
     const reason = explainRefusedAddress(parsed.hostname, policy);
-    if (reason !== undefined) return { ok: false, reason: `points at ${parsed.hostname}, which is refused: ${reason}` };
+    if (reason !== undefined) return { ok: false, reason: `the host ${parsed.hostname} is a refused address: ${reason}` };
   }
   return { ok: true };
 }

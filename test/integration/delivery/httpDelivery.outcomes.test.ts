@@ -284,7 +284,7 @@ describe('deliver: requests that cannot be sent', () => {
   it.each(['ftp://127.0.0.1/', 'http://user:pw@127.0.0.1/', 'not a url'])('should fail the unusable URL %s', async (url) => {
     const outcome = await deliver(request(url), LOCAL);
 
-    expect(outcome).toMatchObject({ kind: 'failed', error: expect.stringMatching(/^target URL /) });
+    expect(outcome).toMatchObject({ kind: 'failed', error: expect.stringMatching(/^target URL: /) });
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('should throw for the impossible timeout %s (a caller bug)', async (timeoutMs) => {

@@ -55,7 +55,7 @@ describe('checkTargetUrl', () => {
   it('should name the refused range in the reason', () => {
     const result = checkTargetUrl('http://0x7f000001:8080/', STRICT);
 
-    expect(result).toEqual({ ok: false, reason: 'points at 127.0.0.1, which is refused: loopback' });
+    expect(result).toEqual({ ok: false, reason: 'the host 127.0.0.1 is a refused address: loopback' });
   });
 
   it.each(['http://127.0.0.1:3000/', 'http://[::1]:3000/', 'http://127.1/', 'http://[::ffff:127.0.0.1]/'])(
