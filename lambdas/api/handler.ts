@@ -5,7 +5,7 @@ import { compose } from '../runtime/composition';
 import { TaskCommands } from '../app/taskCommands';
 import { TaskQueries } from '../app/taskQueries';
 import { checkTargetUrl } from '../delivery/targetAddressPolicy';
-import { redactHeaders } from '../delivery/redactHeaders';
+import { REDACTED, redactHeaders } from '../delivery/redactHeaders';
 import { dispatch } from './routes';
 import type { ApiServices } from './routes';
 import { problem, problemFor } from './problem';
@@ -19,6 +19,16 @@ const services: ApiServices = {
     checkTargetUrl: (url) => {
       const verdict = checkTargetUrl(url, parts.targetPolicy);
       return verdict.ok ? null : verdict.reason;
+    },
+    sealHeaders: async (headers, stored) => {
+      const sensitive = redactHeaders(headers);
+      const sealed: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers)) {
+        if (sensitive[name] !== REDACTED) sealed[name] = value;
+        else if (value === REDACTED && stored[name] !== undefined) sealed[name] = stored[name];
+        else sealed[name] = await parts.cipher.encrypt(value);
+      }
+      return sealed;
     },
   }),
   queries: new TaskQueries({ ...parts, presentHeaders: (headers) => redactHeaders(headers) }),

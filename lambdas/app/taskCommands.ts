@@ -25,6 +25,11 @@ export interface TaskCommandDeps {
   readonly shardCount: number;
   /** Create-time check of a target URL (SSRF guard); returns a reason when refused. */
   readonly checkTargetUrl: (url: string) => string | null;
+  /**
+   * Seals the values of sensitive headers (Authorization, tokens, keys) for storage. A value given
+   * as "[redacted]", as the API shows it, keeps the value already stored under that name.
+   */
+  readonly sealHeaders: (headers: Readonly<Record<string, string>>, stored: Readonly<Record<string, string>>) => Promise<Record<string, string>>;
 }
 
 export interface SerializedPayload {
@@ -87,7 +92,7 @@ export class TaskCommands {
       type: 'http',
       url: body.target.url,
       method: body.target.method,
-      headers: body.target.headers,
+      headers: await this.deps.sealHeaders(body.target.headers, {}),
       timeoutSeconds: body.target.timeoutSeconds,
     };
     this.checkTarget(target, 'target');
@@ -193,10 +198,13 @@ export class TaskCommands {
     const json = patch.payload !== undefined || 'payload' in patch ? serializePayload(patch.payload) : undefined;
     if (patch.target) this.checkTarget(patch.target as HttpTarget, 'target');
     return this.mutate(userId, taskId, ifMatch, async (head, now) => {
+      const target: HttpTarget | undefined = patch.target
+        ? { ...patch.target, type: 'http', headers: await this.deps.sealHeaders(patch.target.headers, head.target.headers) }
+        : undefined;
       let next: TaskHead = {
         ...head,
         name: patch.name === undefined ? head.name : patch.name,
-        target: patch.target ? { ...patch.target, type: 'http' } : head.target,
+        target: target ?? head.target,
         retryPolicy: patch.retryPolicy ? retryPolicyOf(patch.retryPolicy) : head.retryPolicy,
         payloadBytes: json === undefined ? head.payloadBytes : Buffer.byteLength(json, 'utf8'),
       };
