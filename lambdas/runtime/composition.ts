@@ -14,6 +14,7 @@ import { KmsSecretCipher } from '../adapters/kms/kmsSecretCipher';
 import { LocalSecretCipher } from '../delivery/secretBox';
 import type { SecretCipher } from '../delivery/secretBox';
 import type { TargetAddressPolicy } from '../delivery/targetAddressPolicy';
+import { assertValidTargetAddressPolicy } from '../delivery/targetAddressPolicy';
 import { SigningSecrets } from '../app/signingSecrets';
 import { systemClock } from '../app/ports';
 
@@ -36,6 +37,8 @@ export function compose(config: TockConfig) {
     allowLoopback: config.allowLoopbackTargets,
     allowedCidrs: config.allowedTargetCidrs,
   };
+  // A mistyped operator CIDR fails the cold start, not every delivery.
+  assertValidTargetAddressPolicy(targetPolicy);
   const clock = systemClock;
   return {
     config,

@@ -17,10 +17,14 @@ export function workExecutorOf(parts: Composition): WorkExecutor {
     shardCount: parts.config.shardCount,
     maxAttemptTimeoutMs: parts.config.maxAttemptTimeoutSeconds * 1000,
     deliver: async (attempt, startedAt) => {
-      const taskHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(attempt.headers)) {
-        taskHeaders[name] = isSealed(value) || value.startsWith('kms:v1:') ? await parts.cipher.decrypt(value) : value;
-      }
+      const taskHeaders = Object.fromEntries(
+        await Promise.all(
+          Object.entries(attempt.headers).map(async ([name, value]) => [
+            name,
+            isSealed(value) || value.startsWith('kms:v1:') ? await parts.cipher.decrypt(value) : value,
+          ]),
+        ),
+      ) as Record<string, string>;
       const body = attempt.body ?? '';
       const headers = buildDeliveryHeaders({
         executionId: attempt.identity.executionId,
