@@ -3,13 +3,8 @@ import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { scannerScheduleName } from '../scannerScheduleNames';
 
-/** Schedules are named `scanner-shard-<n>`; the ops command (infra/ops/scannerSchedules.ts) relies on it. */
-export const SCANNER_SCHEDULE_PREFIX = 'scanner-shard-';
-
-export function scannerScheduleName(shard: number): string {
-  return `${SCANNER_SCHEDULE_PREFIX}${shard}`;
-}
 
 export interface ScannerTriggersProps {
   /** The scanner function; each schedule invokes it with `{"shard": n}`. */
