@@ -1,0 +1,60 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import type { TockStack } from '../../infra/tockStack';
+import { synthTockStack } from './tockStackFixture';
+
+/** Each suppression in infra/, by rule; anything else is a finding someone silenced without review. */
+const REVIEWED_SUPPRESSIONS = new Set([
+  'AwsSolutions-IAM5', // X-Ray needs Resource *; payload objects are <bucket>/*
+  'AwsSolutions-L1', // nodejs22.x on purpose
+  'AwsSolutions-COG2', // MFA optional
+  'AwsSolutions-COG3', // only when the operator turns threat protection off
+  'AwsSolutions-APIG4', // GET /health is public
+  'AwsSolutions-S1', // the access-log bucket does not log itself
+]);
+
+function findings(stack: TockStack): { errors: string[]; warnings: string[] } {
+  const pattern = Match.stringLikeRegexp('AwsSolutions-.*');
+  const text = (list: { id: string; entry: { data: unknown } }[]): string[] => list.map((m) => `${m.id}: ${String(m.entry.data).slice(0, 160)}`);
+  const annotations = Annotations.fromStack(stack);
+  return { errors: text(annotations.findError('*', pattern)), warnings: text(annotations.findWarning('*', pattern)) };
+}
+
+function suppressions(template: Template): { id: string; reason: string }[] {
+  return Object.values(template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
+    .flatMap((resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('should leave no unsuppressed error or warning in the default stack', () => {
+    const { stack } = synthTockStack({ nag: true });
+    expect(findings(stack)).toEqual({ errors: [], warnings: [] });
+  }, 120_000);
+
+  it('should leave none with every optional resource on and threat protection off', () => {
+    const { stack } = synthTockStack({
+      nag: true,
+      settings: {
+        alarmEmail: 'ops@example.com', customDomainName: 'api.tock.example.com', userPoolThreatProtection: false,
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', corsAllowedOrigins: ['https://console.example.com'],
+      },
+    });
+    expect(findings(stack)).toEqual({ errors: [], warnings: [] });
+  }, 120_000);
+
+  it('should give every suppression a reviewed rule and a concrete reason', () => {
+    const { template } = synthTockStack({ nag: true, settings: { userPoolThreatProtection: false } });
+    const all = suppressions(template);
+    expect(all.length).toBeGreaterThan(0);
+    for (const { id, reason } of all) {
+      expect(REVIEWED_SUPPRESSIONS, id).toContain(id);
+      expect(reason.length, `${id}: ${reason}`).toBeGreaterThanOrEqual(60);
+    }
+  }, 120_000);
+
+  it('should not suppress Cognito threat protection while it is on', () => {
+    const { template } = synthTockStack({ nag: true });
+    expect(suppressions(template).map((s) => s.id)).not.toContain('AwsSolutions-COG3');
+  }, 120_000);
+});
