@@ -1,5 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import type { TockStack } from '../../infra/tockStack';
 import { synthTockStack } from './tockStackFixture';
@@ -16,7 +17,7 @@ const REVIEWED_SUPPRESSIONS = new Set([
 
 function findings(stack: TockStack): { errors: string[]; warnings: string[] } {
   const pattern = Match.stringLikeRegexp('AwsSolutions-.*');
-  const text = (list: { id: string; entry: { data: unknown } }[]): string[] => list.map((m) => `${m.id}: ${String(m.entry.data).slice(0, 160)}`);
+  const text = (list: SynthesisMessage[]): string[] => list.map((m) => `${m.id}: ${String(m.entry.data).slice(0, 160)}`);
   const annotations = Annotations.fromStack(stack);
   return { errors: text(annotations.findError('*', pattern)), warnings: text(annotations.findWarning('*', pattern)) };
 }

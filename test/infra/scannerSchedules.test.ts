@@ -57,7 +57,7 @@ beforeEach(() => {
   }));
   scheduler.on(GetScheduleCommand).callsFake((input) => {
     const found = schedules.get(input.Name);
-    if (!found) throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
+    if (!found) throw new ResourceNotFoundException({ Message: 'not found', message: 'not found', $metadata: {} });
     return structuredClone(found);
   });
   scheduler.on(UpdateScheduleCommand).callsFake((input) => {
@@ -65,12 +65,12 @@ beforeEach(() => {
     return {};
   });
   scheduler.on(CreateScheduleCommand).callsFake((input: CreateScheduleCommandInput) => {
-    if (schedules.has(input.Name!)) throw new ConflictException({ message: 'exists', $metadata: {} });
+    if (schedules.has(input.Name!)) throw new ConflictException({ Message: 'exists', message: 'exists', $metadata: {} });
     schedules.set(input.Name!, { ...input, $metadata: {} } as GetScheduleCommandOutput);
     return {};
   });
   scheduler.on(DeleteScheduleCommand).callsFake((input) => {
-    if (!schedules.delete(input.Name!)) throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
+    if (!schedules.delete(input.Name!)) throw new ResourceNotFoundException({ Message: 'not found', message: 'not found', $metadata: {} });
     return {};
   });
 });
@@ -186,7 +186,7 @@ describe('reshard', () => {
 
   it('should tolerate a bridge that another run created meanwhile', async () => {
     givenStackShards(2);
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ Message: 'exists', message: 'exists', $metadata: {} }));
 
     await expect(reshard(client(), { group: GROUP, shardCount: 3, drainDays: 30, now: NOW })).resolves.toHaveLength(1);
   });
