@@ -26,7 +26,8 @@ export function compose(config: TockConfig) {
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  const sqs = new SQSClient({});
+  // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
   const cipher: SecretCipher = config.secretsKey
     ? new LocalSecretCipher(config.secretsKey)
