@@ -56,6 +56,8 @@ export class TockStack extends Stack {
     super(scope, id, { description: 'Tock: serverless multi-tenant task scheduler', ...props });
     const settings = resolveSettings(this.node, props.settings);
     this.settings = settings;
+    // Deletion protection covers the stack itself too: `cdk destroy` needs a deploy with it off first.
+    this.terminationProtection = settings.deletionProtection;
     Tags.of(this).add('app', 'tock');
     Tags.of(this).add('tock:stage', settings.stage);
 

@@ -14,8 +14,9 @@ let stack: TockStack;
 const FUNCTIONS = ['Api', 'Scanner', 'Executor', 'DeadLetters'] as const;
 
 beforeAll(() => {
-  // The one suite that bundles: it proves esbuild runs locally, without Docker, for every entry.
-  ({ template, stack } = synthTockStack({ bundle: true }));
+  // The one suite that bundles and validates, as `cdk synth` does: it proves esbuild runs locally,
+  // without Docker, for every entry, and that CloudFormation's own rules accept the template.
+  ({ template, stack } = synthTockStack({ bundle: true, validate: true }));
 }, 120_000);
 
 function functionProps(name: typeof FUNCTIONS[number]): Record<string, unknown> {

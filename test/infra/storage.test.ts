@@ -1,12 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { TockStack } from '../../infra/tockStack';
 import { resourceNamed, synthTockStack } from './tockStackFixture';
 
 let template: Template;
+let stack: TockStack;
 
 beforeAll(() => {
-  ({ template } = synthTockStack());
+  ({ template, stack } = synthTockStack());
 }, 120_000);
 
 describe('table', () => {
@@ -37,8 +39,13 @@ describe('table', () => {
     });
   });
 
+  it('should protect the stack itself from deletion by default', () => {
+    expect(stack.terminationProtection).toBe(true);
+  });
+
   it('should drop deletion protection when the setting says so', () => {
-    const { template: unprotected } = synthTockStack({ context: { deletionProtection: 'false' } });
+    const { template: unprotected, stack: unprotectedStack } = synthTockStack({ context: { deletionProtection: 'false' } });
+    expect(unprotectedStack.terminationProtection).toBe(false);
     unprotected.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
       DeletionPolicy: 'Delete',

@@ -21,6 +21,11 @@ export interface SynthOptions {
   readonly bundle?: boolean;
   /** Apply the AWS Solutions cdk-nag pack, as infra/app.ts does. */
   readonly nag?: boolean;
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation template validation, as `cdk synth` does. Off by
+   * default: it costs seconds per test file, and one suite running it is enough.
+   */
+  readonly validate?: boolean;
 }
 
 export interface SynthesizedTockStack {
@@ -31,6 +36,7 @@ export interface SynthesizedTockStack {
 /** Synthesizes the stack exactly as `cdk synth` does (same context and feature flags). */
 export function synthTockStack(options: SynthOptions = {}): SynthesizedTockStack {
   const app = new App({
+    builtinCloudFormationValidation: options.validate ?? false,
     context: {
       ...CDK_JSON_CONTEXT,
       ...options.context,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { VisibilityTimeoutError, WorkQueues } from '../../infra/constructs/workQueues';
 
 function build(props: { executorTimeout: Duration; visibilityTimeout?: Duration }): Stack {
-  const stack = new Stack(new App(), 'queues');
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'queues');
   new WorkQueues(stack, 'Queues', { ...props, deadLetterHandlerTimeout: Duration.seconds(30) });
   return stack;
 }

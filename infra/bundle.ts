@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { build } from 'esbuild';
+import { ESBUILD_OPTIONS, LAMBDA_ENTRIES, PROJECT_ROOT, entryPath } from './lambdaBundling';
+import type { LambdaName } from './lambdaBundling';
+
+/*
+ * `npm run build` (after the type check): bundles the four Lambdas with exactly the esbuild
+ * settings the stack uses, into cdk.out/bundles/<name>/index.mjs, and prints their sizes. It fails
+ * when an entry does not bundle, which is what `cdk synth` would fail on too.
+ */
+
+const OUT_DIR = path.join(PROJECT_ROOT, 'cdk.out', 'bundles');
+
+async function bundle(name: LambdaName): Promise<number> {
+  const outfile = path.join(OUT_DIR, name, 'index.mjs');
+  const result = await build({
+    entryPoints: [entryPath(name)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: ESBUILD_OPTIONS.target,
+    format: ESBUILD_OPTIONS.format,
+    minify: ESBUILD_OPTIONS.minify,
+    keepNames: ESBUILD_OPTIONS.keepNames,
+    sourcemap: ESBUILD_OPTIONS.sourcemap,
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
+    banner: { js: ESBUILD_OPTIONS.banner },
+    external: [...ESBUILD_OPTIONS.external],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes
+    ?? Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
+}
+
+const sizes: [string, number][] = [];
+for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaName[]) sizes.push([name, await bundle(name)]);
+for (const [name, bytes] of sizes) console.log(`${name.padEnd(9)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB  ${path.relative(PROJECT_ROOT, path.join(OUT_DIR, name, 'index.mjs'))}`);
