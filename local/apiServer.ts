@@ -94,9 +94,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       issueToken(request, response, body);
     } else {
       // Everything else belongs to the web console, when it has been built.
-      const reserved = path === '/v1' || path === '/v1/' || path.startsWith('/local/');
+      const reserved = path === '/v1' || path === '/v1/' || path.startsWith('/local/') || path.startsWith('/iam/');
       const served = !reserved && options.staticDir !== undefined && serveStaticFile(options.staticDir, request, response);
-      if (!served) sendProblem(response, { status: 404, title: 'Not Found', detail: `No route for ${request.method} ${path}.` });
+      if (!served) {
+        // The IAM-authorized /iam/v1 routes exist on AWS only: there is no SigV4 check locally.
+        const hint = path.startsWith('/iam/') ? ' IAM-authorized routes exist on AWS only; use /v1 with a bearer token.' : '';
+        sendProblem(response, { status: 404, title: 'Not Found', detail: `No route for ${request.method} ${path}.${hint}` });
+      }
     }
   }
 

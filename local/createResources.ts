@@ -55,7 +55,7 @@ export async function createResources(options: CreateResourcesOptions): Promise<
   try {
     const [tableName, queues, bucket] = await Promise.all([
       createTable(dynamodb, `${prefix}-main`),
-      createQueues(sqs, prefix, visibilityTimeout, options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
+      createQueues(sqs, endpoints.sqs, prefix, visibilityTimeout, options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
       createBucket(s3, `${prefix}-payloads`),
     ]);
     return { tableName, ...queues, bucket };
@@ -115,16 +115,17 @@ const FIFO_ATTRIBUTES = {
 
 async function createQueues(
   client: SQSClient,
+  endpoint: string,
   prefix: string,
   visibilityTimeout: number,
   maxReceiveCount: number,
 ): Promise<Pick<LocalResources, 'queueUrl' | 'queueArn' | 'dlqUrl' | 'dlqArn'>> {
-  const dlqUrl = await createQueue(client, `${prefix}-dlq.fifo`, {
+  const dlqUrl = await createQueue(client, endpoint, `${prefix}-dlq.fifo`, {
     ...FIFO_ATTRIBUTES,
     MessageRetentionPeriod: String(14 * 24 * 3600),
   });
   const dlqArn = await queueArn(client, dlqUrl);
-  const queueUrl = await createQueue(client, `${prefix}-work.fifo`, {
+  const queueUrl = await createQueue(client, endpoint, `${prefix}-work.fifo`, {
     ...FIFO_ATTRIBUTES,
     VisibilityTimeout: String(visibilityTimeout),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
@@ -132,18 +133,32 @@ async function createQueues(
   return { queueUrl, queueArn: await queueArn(client, queueUrl), dlqUrl, dlqArn };
 }
 
-async function createQueue(client: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
+async function createQueue(client: SQSClient, endpoint: string, name: string, attributes: Record<string, string>): Promise<string> {
+  let queueUrl: string;
   try {
     const created = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-    return created.QueueUrl!;
+    queueUrl = created.QueueUrl!;
   } catch (error) {
-    if (!(error instanceof QueueNameExists)) throw error;
+    // fauxqs answers with the query-protocol code, which the SDK does not map to QueueNameExists.
+    if (!(error instanceof QueueNameExists) && !/QueueNameExists$/.test((error as Error).name)) throw error;
     // It exists with other settings (say, another visibility timeout): converge on ours.
     const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-    const { FifoQueue: _immutable, ...settable } = attributes;
+    // The FIFO settings are fixed at creation (fauxqs refuses to set them afterwards).
+    const settable = Object.fromEntries(Object.entries(attributes).filter(([name]) => !(name in FIFO_ATTRIBUTES)));
     await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: settable }));
-    return QueueUrl!;
+    queueUrl = QueueUrl!;
   }
+  return onEndpoint(queueUrl, endpoint);
+}
+
+/**
+ * fauxqs names queues `http://sqs.<region>.localhost:<port>/<account>/<name>`, a host that does not
+ * resolve everywhere, and the SDK sends each call to its QueueUrl's host (unless the client was
+ * given an explicit endpoint, which the handlers are not). So the URL is moved onto the endpoint
+ * itself; fauxqs finds a queue by the path alone.
+ */
+function onEndpoint(queueUrl: string, endpoint: string): string {
+  return `${endpoint.replace(/\/$/, '')}${new URL(queueUrl).pathname}`;
 }
 
 async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
