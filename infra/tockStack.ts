@@ -71,7 +71,7 @@ export class TockStack extends Stack {
     this.queues = new WorkQueues(this, 'Queues', { executorTimeout, deadLetterHandlerTimeout: dlqTimeout });
     this.payloads = new PayloadStorage(this, 'Payloads', { accessLogRetentionDays: settings.logRetentionDays });
     this.secretsKey = new Key(this, 'TargetSecretsKey', {
-      description: 'Tock: encrypts the secret headers of task targets',
+      description: 'Tock: seals secret target header values and users\' signing secrets',
       alias: `alias/${this.stackName}/target-secrets`,
       enableKeyRotation: true,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -106,15 +106,15 @@ export class TockStack extends Stack {
     bindTable(api.function, this.table, { queryListIndex: true });
     bindPayloadBucket(api.function, this.payloads.bucket, 'readWrite');
     bindQueueSender(api.function, this.queues.queue, 'TOCK_QUEUE_URL');
-    bindSecretsKey(api.function, this.secretsKey, 'encrypt');
+    bindSecretsKey(api.function, this.secretsKey, ['encrypt', 'decrypt']);
 
     bindTable(scanner.function, this.table);
-    bindQueueSender(scanner.function, this.queues.queue, 'TOCK_QUEUE_URL');
+    bindQueueSender(scanner.function, this.queues.queue, 'TOCK_QUEUE_URL', { readAttributes: true });
 
     // Retries go through the table (a due entry), never back into the queue: no send for the executor.
     bindTable(executor.function, this.table);
     bindPayloadBucket(executor.function, this.payloads.bucket, 'read');
-    bindSecretsKey(executor.function, this.secretsKey, 'decrypt');
+    bindSecretsKey(executor.function, this.secretsKey, ['encrypt', 'decrypt']);
     bindQueueConsumer(executor.function, this.queues.queue, 'TOCK_QUEUE_URL', {
       maxConcurrency: settings.executorReservedConcurrency,
     });

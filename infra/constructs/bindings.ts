@@ -48,10 +48,20 @@ export function bindTable(fn: LambdaFunction, table: TockTable, options: TableBi
 /** The queue variables of lambdas/config.ts. */
 export type QueueVariable = 'TOCK_QUEUE_URL' | 'TOCK_DLQ_URL';
 
+export interface QueueSenderOptions {
+  /**
+   * Also read the queue's attributes: the scanner compares `CreatedTimestamp` with its cursor to
+   * notice a queue that was recreated (and so emptied) and re-drive from the table.
+   * @default false
+   */
+  readonly readAttributes?: boolean;
+}
+
 /** The queue's URL plus `sqs:SendMessage` (which also authorizes SendMessageBatch). */
-export function bindQueueSender(fn: LambdaFunction, queue: IQueue, variable: QueueVariable): void {
+export function bindQueueSender(fn: LambdaFunction, queue: IQueue, variable: QueueVariable, options: QueueSenderOptions = {}): void {
   fn.addEnvironment(variable, queue.queueUrl);
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  const actions = options.readAttributes ? ['sqs:SendMessage', 'sqs:GetQueueAttributes'] : ['sqs:SendMessage'];
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: [queue.queueArn] }));
 }
 
 export interface QueueConsumerOptions {
@@ -99,9 +109,19 @@ export function bindPayloadBucket(fn: LambdaFunction, bucket: Bucket, access: ke
   }
 }
 
-/** `TOCK_KMS_KEY_ID` plus one direction of use: header secrets are encrypted by the API and
- * decrypted by the executor, so neither holds both. */
-export function bindSecretsKey(fn: LambdaFunction, key: IKey, use: 'encrypt' | 'decrypt'): void {
+export type KeyUse = 'encrypt' | 'decrypt';
+
+/**
+ * `TOCK_KMS_KEY_ID` plus the key operations a function performs. The key seals both kinds of
+ * secret the code keeps (lambdas/runtime/composition.ts builds one cipher for both):
+ * - target header values: sealed by the API, opened by the executor;
+ * - each user's signing secret (lambdas/app/signingSecrets.ts): created sealed on first use by
+ *   whichever of the API or the executor needs it first, and opened by both (GET /v1/signing-secret,
+ *   signing a delivery).
+ * So both functions need both operations today; the scanner and the DLQ handler get neither.
+ */
+export function bindSecretsKey(fn: LambdaFunction, key: IKey, uses: readonly KeyUse[]): void {
   fn.addEnvironment('TOCK_KMS_KEY_ID', key.keyArn);
-  fn.addToRolePolicy(new PolicyStatement({ actions: [use === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt'], resources: [key.keyArn] }));
+  const actions = uses.map((use) => (use === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt'));
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: [key.keyArn] }));
 }

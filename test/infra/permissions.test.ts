@@ -122,26 +122,28 @@ describe('least privilege per function', () => {
   const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const baseline = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
-  it('should let the api use the table and its list index, put/get/delete payloads, send work and encrypt', () => {
+  it('should let the api use the table and its list index, put/get/delete payloads, send work and seal secrets', () => {
     const grants = grantsOf(roleOfFunction('ApiFunction'));
-    expect(Object.keys(grants).sort()).toEqual([...baseline, ...tableActions, 'kms:Encrypt', 's3:DeleteObject', 's3:GetObject',
-      's3:PutObject', 'sqs:SendMessage'].sort());
+    expect(Object.keys(grants).sort()).toEqual([...baseline, ...tableActions, 'kms:Decrypt', 'kms:Encrypt', 's3:DeleteObject',
+      's3:GetObject', 's3:PutObject', 'sqs:SendMessage'].sort());
     expect(grants['dynamodb:PutItem']).toEqual([table()]);
     expect(grants['dynamodb:Query']!.join()).toContain('/index/gsi1');
     expect(grants['dynamodb:Query']!.join()).not.toContain('index/*');
     expect(grants['sqs:SendMessage']).toEqual([ref('QueuesWorkQueue', 'AWS::SQS::Queue')]);
     expect(grants['kms:Encrypt']).toEqual([ref('TargetSecretsKey', 'AWS::KMS::Key')]);
+    expect(grants['kms:Decrypt']).toEqual([ref('TargetSecretsKey', 'AWS::KMS::Key')]);
   });
 
-  it('should let the scanner use the table and send work, nothing else', () => {
+  it('should let the scanner use the table, send work and read the queue\'s attributes, nothing else', () => {
     const grants = grantsOf(roleOfFunction('ScannerFunction'));
-    expect(Object.keys(grants).sort()).toEqual([...baseline, ...tableActions, 'sqs:SendMessage'].sort());
+    expect(Object.keys(grants).sort()).toEqual([...baseline, ...tableActions, 'sqs:GetQueueAttributes', 'sqs:SendMessage'].sort());
     expect(grants['sqs:SendMessage']).toEqual([ref('QueuesWorkQueue', 'AWS::SQS::Queue')]);
+    expect(grants['sqs:GetQueueAttributes']).toEqual([ref('QueuesWorkQueue', 'AWS::SQS::Queue')]);
   });
 
-  it('should let the executor consume work, read payloads and decrypt, but never send to a queue', () => {
+  it('should let the executor consume work, read payloads and open secrets, but never send to a queue', () => {
     const grants = grantsOf(roleOfFunction('ExecutorFunction'));
-    expect(Object.keys(grants).sort()).toEqual([...baseline, ...tableActions, ...consume, 'kms:Decrypt', 's3:GetObject'].sort());
+    expect(Object.keys(grants).sort()).toEqual([...baseline, ...tableActions, ...consume, 'kms:Decrypt', 'kms:Encrypt', 's3:GetObject'].sort());
     for (const action of consume) expect(grants[action]).toEqual([ref('QueuesWorkQueue', 'AWS::SQS::Queue')]);
     expect(grants['kms:Decrypt']).toEqual([ref('TargetSecretsKey', 'AWS::KMS::Key')]);
   });

@@ -136,7 +136,7 @@ describe('payload bucket', () => {
 });
 
 describe('target secrets key', () => {
-  it('should rotate the key that encrypts target header secrets', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('secret headers') });
+  it('should rotate the key that seals target header and signing secrets', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('signing secrets') });
   });
 });
