@@ -24,6 +24,7 @@ async function api(method: string, path: string, options: { token?: string; body
   }
   const response = await fetch(`${stack.baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   let json: any = undefined;
   try {
     json = text ? JSON.parse(text) : undefined;
