@@ -325,4 +325,37 @@ describe('delivery and executions', () => {
     }, 10_000, 'the triggered run');
     expect(detail.attempts).toHaveLength(1);
   });
+
+  it('should show RUNNING while a slow attempt is in flight, and RETRYING with its next attempt time after a 503', async () => {
+    receiver.respond('/slow', [{ status: 503, delayMs: 2500 }, { status: 200 }]);
+    const created = await api('POST', '/v1/tasks', {
+      token: alice,
+      body: task('/slow', { retryPolicy: { maxAttempts: 2, backoffSeconds: 3, maxBackoffSeconds: 3 } }),
+    });
+    const taskId = created.json.taskId as string;
+    const triggered = await api('POST', `/v1/tasks/${taskId}/trigger`, { token: alice });
+    const executionId = triggered.json.executionId as string;
+    const seen = new Set<string>();
+    const read = async () => (await api('GET', `/v1/tasks/${taskId}/executions/${executionId}`, { token: alice })).json;
+    const running = await until(async () => {
+      const e = await read();
+      seen.add(e.status);
+      return e.status === 'RUNNING' ? e : undefined;
+    }, 10_000, 'the attempt to run');
+    expect(running.attempt).toBe(1);
+    expect(running.finishedAt).toBeNull();
+    const retrying = await until(async () => {
+      const e = await read();
+      return e.status === 'RETRYING' ? e : undefined;
+    }, 10_000, 'the execution to wait for its retry');
+    expect(retrying.result).toMatchObject({ statusCode: 503 });
+    expect(Date.parse(retrying.nextAttemptAt)).toBeGreaterThan(Date.now() - 2000);
+    const done = await until(async () => {
+      const e = await read();
+      return e.status === 'SUCCEEDED' ? e : undefined;
+    }, 20_000, 'the retry to succeed');
+    expect(done.attempt).toBe(2);
+    const listed = await api('GET', `/v1/tasks/${taskId}/executions`, { token: alice });
+    expect(listed.json.items.map((e: { executionId: string }) => e.executionId)).toEqual([executionId]);
+  });
 });
