@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Stage } from 'aws-cdk-lib';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ESM_REQUIRE_BANNER } from '../../infra/lambdaBundling';
+import type { TockStack } from '../../infra/tockStack';
+import { synthTockStack } from './tockStackFixture';
+
+let stack: TockStack;
+
+beforeAll(() => {
+  // The one suite that bundles and validates, as `cdk synth` does. It fails whenever an entry
+  // does not bundle: then `cdk synth` and `cdk deploy` would fail too.
+  ({ stack } = synthTockStack({ bundle: true, validate: true }));
+}, 120_000);
+
+describe('synthesis like cdk synth', () => {
+  it('should bundle every entry locally with esbuild as one ES module with the require banner', () => {
+    for (const fn of Object.values(stack.functions)) {
+      const asset = fn.function.node.findChild('Code') as Asset;
+      const bundle = path.join(Stage.of(stack)!.outdir, asset.assetPath, 'index.mjs');
+      expect(existsSync(bundle), bundle).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    }
+  });
+
+  it('should leave the runtime\'s AWS SDK out of the bundles', () => {
+    for (const fn of Object.values(stack.functions)) {
+      const asset = fn.function.node.findChild('Code') as Asset;
+      const code = readFileSync(path.join(Stage.of(stack)!.outdir, asset.assetPath, 'index.mjs'), 'utf8');
+      // A bundled SDK carries its user-agent builder (["aws-sdk-js", version]); an external one is an import.
+      expect(code.includes('"aws-sdk-js"'), `${fn.node.id} bundles the AWS SDK`).toBe(false);
+    }
+  });
+});
