@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApiGatewayEvent } from './apiGatewayEvent';
 import type { ReceivedRequest } from './apiGatewayEvent';
 import { createLambdaContext, LOCAL_FUNCTIONS } from './lambdaContext';
+import type { LocalFunction } from './lambdaContext';
 import type { ApiHandler } from './lambdaHandlers';
 import { issueLocalToken, JwtVerificationError, verifyJwt } from './localJwt';
 import { sendJson, sendProblem } from './problem';
@@ -37,6 +38,9 @@ export interface ApiServerOptions {
   /** A built web console to serve for paths outside /v1, /local and /health, when it exists. */
   readonly staticDir?: string;
   readonly maxBodyBytes?: number;
+  /** The api function (name and timeout for its Lambda context). @default LOCAL_FUNCTIONS.api */
+  readonly fn?: LocalFunction;
+  /** @default the function's timeout, at most API Gateway's 30 s */
   readonly integrationTimeoutMs?: number;
   /** One line per request (method, path, status, ms); off when undefined. */
   readonly accessLog?: (line: string) => void;
@@ -59,7 +63,8 @@ const USER_ID = /^[A-Za-z0-9._@+-]{1,128}$/;
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
-  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const fn = options.fn ?? LOCAL_FUNCTIONS.api;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? Math.min(INTEGRATION_TIMEOUT_MS, fn.timeoutMs);
   const errorLog = options.errorLog ?? ((message, error) => console.error(message, error));
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -122,7 +127,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       timer = setTimeout(() => resolve('timeout'), integrationTimeoutMs);
     });
     try {
-      const result = await Promise.race([options.apiHandler(event, createLambdaContext(LOCAL_FUNCTIONS.api)), timedOut]);
+      const result = await Promise.race([options.apiHandler(event, createLambdaContext(fn)), timedOut]);
       if (result === 'timeout') {
         sendProblem(response, { status: 504, title: 'Gateway Timeout', detail: `The API did not answer within ${integrationTimeoutMs} ms.` });
         return;
@@ -212,6 +217,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       server.off('error', reject);
       resolve();
     });
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new Error(`port ${options.port} is in use; set PORT to another port (0 picks a free one)`, { cause: error });
   });
   const { port } = server.address() as AddressInfo;
 

@@ -15,18 +15,17 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { localFunctions, visibilityTimeoutFor } from './lambdaContext';
 import { localClientConfig } from './localAws';
 import type { LocalEndpoints } from './localAws';
 
-/** 6x the executor's 90 s timeout, as AWS advises for an SQS event source. */
-export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 540;
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 export interface CreateResourcesOptions {
   /** Names are `<prefix>-main`, `<prefix>-work.fifo`, `<prefix>-dlq.fifo`, `<prefix>-payloads`. */
   readonly prefix: string;
   readonly endpoints: LocalEndpoints;
-  /** @default TOCK_LOCAL_VISIBILITY_TIMEOUT or 540 */
+  /** Work queue visibility. @default TOCK_LOCAL_VISIBILITY_TIMEOUT, else 6x the executor timeout (540 s) */
   readonly visibilityTimeoutSeconds?: number;
   /** Receives before SQS moves a message to the DLQ. @default 5 */
   readonly maxReceiveCount?: number;
@@ -48,14 +47,15 @@ export interface LocalResources {
  */
 export async function createResources(options: CreateResourcesOptions): Promise<LocalResources> {
   const { prefix, endpoints } = options;
-  const visibilityTimeout = options.visibilityTimeoutSeconds ?? envInteger('TOCK_LOCAL_VISIBILITY_TIMEOUT') ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+  const functions = localFunctions();
+  const visibilityTimeout = options.visibilityTimeoutSeconds ?? envInteger('TOCK_LOCAL_VISIBILITY_TIMEOUT') ?? visibilityTimeoutFor(functions.executor);
   const dynamodb = new DynamoDBClient(localClientConfig(endpoints.dynamodb));
   const sqs = new SQSClient(localClientConfig(endpoints.sqs));
   const s3 = new S3Client({ ...localClientConfig(endpoints.s3), forcePathStyle: true });
   try {
     const [tableName, queues, bucket] = await Promise.all([
       createTable(dynamodb, `${prefix}-main`),
-      createQueues(sqs, endpoints.sqs, prefix, visibilityTimeout, options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
+      createQueues(sqs, endpoints.sqs, prefix, visibilityTimeout, visibilityTimeoutFor(functions.dlq), options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
       createBucket(s3, `${prefix}-payloads`),
     ]);
     return { tableName, ...queues, bucket };
@@ -118,16 +118,20 @@ async function createQueues(
   endpoint: string,
   prefix: string,
   visibilityTimeout: number,
+  dlqVisibilityTimeout: number,
   maxReceiveCount: number,
 ): Promise<Pick<LocalResources, 'queueUrl' | 'queueArn' | 'dlqUrl' | 'dlqArn'>> {
   const dlqUrl = await createQueue(client, endpoint, `${prefix}-dlq.fifo`, {
-    ...FIFO_ATTRIBUTES,
+    FifoQueue: 'true',
+    // As on AWS: the DLQ handler settles messages within seconds; two weeks is the margin.
     MessageRetentionPeriod: String(14 * 24 * 3600),
+    VisibilityTimeout: String(dlqVisibilityTimeout),
   });
   const dlqArn = await queueArn(client, dlqUrl);
   const queueUrl = await createQueue(client, endpoint, `${prefix}-work.fifo`, {
     ...FIFO_ATTRIBUTES,
     VisibilityTimeout: String(visibilityTimeout),
+    MessageRetentionPeriod: String(4 * 24 * 3600),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
   });
   return { queueUrl, queueArn: await queueArn(client, queueUrl), dlqUrl, dlqArn };

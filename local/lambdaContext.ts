@@ -9,13 +9,35 @@ export interface LocalFunction {
   readonly memoryMb?: number;
 }
 
-/** The Lambda functions the stack runs, with the timeouts they have on AWS. */
-export const LOCAL_FUNCTIONS = {
-  api: { functionName: 'tock-api', timeoutMs: 29_000 },
-  scanner: { functionName: 'tock-scanner', timeoutMs: 70_000 },
-  executor: { functionName: 'tock-executor', timeoutMs: 90_000 },
-  dlq: { functionName: 'tock-dlq', timeoutMs: 60_000 },
-} as const satisfies Record<string, LocalFunction>;
+export interface LocalFunctions {
+  readonly api: LocalFunction;
+  readonly scanner: LocalFunction;
+  readonly executor: LocalFunction;
+  readonly dlq: LocalFunction;
+}
+
+/**
+ * The Lambda functions the stack runs, with the timeouts infra/tockStack.ts gives them on AWS:
+ * the executor's is the longest attempt (TOCK_MAX_ATTEMPT_TIMEOUT_SECONDS, default 60) plus 30 s.
+ */
+export function localFunctions(env: NodeJS.ProcessEnv = process.env): LocalFunctions {
+  const rawAttempt = Number(env.TOCK_MAX_ATTEMPT_TIMEOUT_SECONDS || 60);
+  const maxAttemptSeconds = Number.isInteger(rawAttempt) && rawAttempt > 0 ? rawAttempt : 60;
+  return {
+    api: { functionName: 'tock-api', timeoutMs: 10_000 },
+    scanner: { functionName: 'tock-scanner', timeoutMs: 70_000 },
+    executor: { functionName: 'tock-executor', timeoutMs: (maxAttemptSeconds + 30) * 1000 },
+    dlq: { functionName: 'tock-dlq', timeoutMs: 30_000 },
+  };
+}
+
+/** The functions with their default timeouts. */
+export const LOCAL_FUNCTIONS: LocalFunctions = localFunctions({});
+
+/** SQS visibility timeout for a queue consumed by `fn`: six times its timeout, as AWS advises. */
+export function visibilityTimeoutFor(fn: LocalFunction): number {
+  return Math.ceil(fn.timeoutMs / 1000) * 6;
+}
 
 /**
  * A Lambda context for one invocation. Middy and Powertools read it (request id, remaining time),

@@ -9,7 +9,7 @@ import { createResources } from './createResources';
 import type { LocalResources } from './createResources';
 import { EventSourceMapping } from './eventSourceMapping';
 import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironment';
-import { LOCAL_FUNCTIONS } from './lambdaContext';
+import { localFunctions } from './lambdaContext';
 import { importLambdaHandlers } from './lambdaHandlers';
 import type { LambdaHandlers } from './lambdaHandlers';
 import { localClientConfig, silenceSdkNodeVersionWarning } from './localAws';
@@ -102,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     applyHandlerEnvironment(handlerEnvironment({ endpoints, resources, secretsKey: keys.secretsKey }));
     process.env.TOCK_SHARD_COUNT = String(shardCount);
+    const functions = localFunctions();
     const handlers: LambdaHandlers = isComplete(options.handlers) ? options.handlers : { ...(await importLambdaHandlers()), ...options.handlers };
 
     const dynamodb = new DynamoDBClient({ ...localClientConfig(endpoints.dynamodb), maxAttempts: 1 });
@@ -118,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: resources.queueUrl,
       queueArn: resources.queueArn,
       handler: handlers.executor,
-      fn: LOCAL_FUNCTIONS.executor,
+      fn: functions.executor,
       pollers: options.executorPollers ?? positiveInteger('TOCK_LOCAL_EXECUTOR_POLLERS', 4),
       log,
     });
@@ -127,11 +128,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: resources.dlqUrl,
       queueArn: resources.dlqArn,
       handler: handlers.dlq,
-      fn: LOCAL_FUNCTIONS.dlq,
+      fn: functions.dlq,
       pollers: 1,
       log,
     });
-    const scanners = new ScannerLoop({ handler: handlers.scanner, shardCount, fn: LOCAL_FUNCTIONS.scanner, log });
+    const scanners = new ScannerLoop({ handler: handlers.scanner, shardCount, fn: functions.scanner, log });
 
     const health = async (): Promise<HealthReport> => {
       const [dynamodbHealth, sqsHealth, s3Health] = await Promise.all([
@@ -154,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api: ApiServer = await startApiServer({
       port: options.port ?? 3000,
       apiHandler: handlers.api,
+      fn: functions.api,
       jwt: { privateKey: keys.jwtPrivateKey, publicKey: keys.jwtPublicKey, keyId: keys.jwtKeyId },
       health,
       ...(existsSync(staticDir) || options.staticDir ? { staticDir } : {}),

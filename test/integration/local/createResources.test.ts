@@ -40,11 +40,12 @@ describe('createResources', () => {
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
       VisibilityTimeout: '540',
+      MessageRetentionPeriod: '345600',
     });
     expect(JSON.parse(work.Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: resources.dlqArn, maxReceiveCount: 5 });
     const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: resources.dlqUrl, AttributeNames: ['All'] }));
     expect(resources.dlqUrl).toMatch(/-dlq\.fifo$/);
-    expect(dlq.Attributes).toMatchObject({ FifoQueue: 'true', QueueArn: resources.dlqArn });
+    expect(dlq.Attributes).toMatchObject({ FifoQueue: 'true', QueueArn: resources.dlqArn, VisibilityTimeout: '180', MessageRetentionPeriod: '1209600' });
 
     const s3 = new S3Client({ ...localClientConfig(endpoints.s3), forcePathStyle: true });
     await expect(s3.send(new HeadBucketCommand({ Bucket: resources.bucket }))).resolves.toBeDefined();
