@@ -9,7 +9,7 @@
  */
 import { startLocalStack } from './localStack';
 import type { LocalStack } from './localStack';
-import { watchParent } from './services/processes';
+import { commandLineOf, parentPidOf, watchProcesses } from './services/processes';
 
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -27,13 +27,29 @@ function port(): number {
 }
 
 /**
- * Under `tsx local/start.ts` (npm start) this process is tsx's child, and a `kill -9` of tsx would
- * orphan it with its port and data dir. So it follows its parent there by default.
+ * The processes whose death should stop the stack. Under `npm start` this process runs below
+ * npm -> sh -> tsx, and neither a `kill -9` of tsx nor a plain SIGTERM to npm (npm 11 exits
+ * without passing it on) reaches it: it would live on, orphaned, holding its port and data dir.
+ * So by default it follows tsx (when tsx's CLI started it) and the npm that ran the script.
+ * TOCK_LOCAL_EXIT_WITH_PARENT=true follows the direct parent whatever it is; =false follows nothing.
  */
-function exitWithParent(): boolean {
+function launchers(): number[] {
   const setting = process.env.TOCK_LOCAL_EXIT_WITH_PARENT;
-  if (setting === 'true' || setting === 'false') return setting === 'true';
-  return process.execArgv.some((argument) => argument.includes('tsx') && argument.includes('preflight'));
+  if (setting === 'false') return [];
+  const underTsxCli = process.execArgv.some((argument) => argument.includes('tsx') && argument.includes('preflight'));
+  const pids = setting === 'true' || underTsxCli ? [process.ppid] : [];
+  if (process.env.npm_lifecycle_event) {
+    // Walk up a few generations to the npm process itself.
+    let pid: number | undefined = process.ppid;
+    for (let depth = 0; depth < 4 && pid !== undefined && pid > 1; depth += 1) {
+      if (/(^|[/\s])npm(-cli\.js)?(\s|$)/.test(commandLineOf(pid))) {
+        pids.push(pid);
+        break;
+      }
+      pid = parentPidOf(pid);
+    }
+  }
+  return [...new Set(pids)];
 }
 
 async function main(): Promise<void> {
@@ -67,7 +83,8 @@ async function main(): Promise<void> {
       void shutdown(signal, 0);
     });
   }
-  if (exitWithParent()) watchParent(process.ppid, () => void shutdown('parent process gone', 0));
+  const followed = launchers();
+  if (followed.length > 0) watchProcesses(followed, (pid) => void shutdown(`launcher process ${pid} gone`, 0));
 
   try {
     stack = await startLocalStack({ dataDir: process.env.TOCK_DATA_DIR || '.tock', port: port(), log });

@@ -84,3 +84,44 @@ export function watchParent(parentPid: number, onGone: () => void, intervalMs = 
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/** The parent pid of `pid`, or undefined when it cannot be read. */
+export function parentPidOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    try {
+      return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The command line of `pid` (arguments joined by spaces), or '' when it cannot be read. */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    try {
+      return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  }
+}
+
+/** Calls `onGone` once when any of `pids` is no longer alive. */
+export function watchProcesses(pids: readonly number[], onGone: (pid: number) => void, intervalMs = 500): () => void {
+  let fired = false;
+  const timer = setInterval(() => {
+    const gone = pids.find((pid) => !isProcessAlive(pid));
+    if (fired || gone === undefined) return;
+    fired = true;
+    clearInterval(timer);
+    onGone(gone);
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
