@@ -207,5 +207,8 @@ export async function main(argv: readonly string[], client = new SchedulerClient
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
+  });
 }
