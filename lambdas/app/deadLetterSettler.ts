@@ -1,6 +1,6 @@
 import type { Clock, DueIndex, ExecutionStore, TaskStore, WorkMessage } from './ports';
 import { isTerminal } from '../domain/execution';
-import type { ExecutionIdentity } from '../domain/executionTransitions';
+import { identityOf } from './workIdentity';
 import { attemptsMade, failedExecution, historyBeforeAttempt } from '../domain/executionTransitions';
 import { isUnrecordedLease } from '../domain/views';
 import { retryDelayMs } from '../domain/retryPolicy';
@@ -35,13 +35,7 @@ export class DeadLetterSettler {
     const lease = head.running[message.e];
     const unrecorded = lease && isUnrecordedLease(lease, record) ? lease : undefined;
     if (unrecorded && unrecorded.leaseUntil >= now.getTime()) return 'in-flight';
-    const identity: ExecutionIdentity = {
-      executionId: message.e,
-      taskId: message.t,
-      userId: message.u,
-      kind: message.k === 'trigger' ? 'trigger' : 'scheduled',
-      scheduledFor: message.s,
-    };
+    const identity = identityOf(message);
     const made = attemptsMade(record, unrecorded);
     const history = historyBeforeAttempt(record, unrecorded);
     if (made >= head.retryPolicy.maxAttempts) {

@@ -2,6 +2,7 @@ import type { Clock, DueIndex, ExecutionStore, PayloadStore, TaskStore, WorkMess
 import type { ExecutionRecord } from '../domain/execution';
 import { isTerminal } from '../domain/execution';
 import type { AttemptResult, ExecutionIdentity } from '../domain/executionTransitions';
+import { identityOf } from './workIdentity';
 import { attemptsMade, cancelledExecution, failedExecution, historyBeforeAttempt, settleAttempt } from '../domain/executionTransitions';
 import { isUnrecordedLease } from '../domain/views';
 import { shardOf } from '../domain/ids';
@@ -65,13 +66,7 @@ export class WorkExecutor {
     if (record && isTerminal(record.status)) return 'done';
     if (record && record.status === 'RETRYING' && record.attempt >= message.a) return 'done';
 
-    const identity: ExecutionIdentity = {
-      executionId: message.e,
-      taskId: message.t,
-      userId: message.u,
-      kind: message.k === 'trigger' ? 'trigger' : 'scheduled',
-      scheduledFor: message.s,
-    };
+    const identity = identityOf(message);
     const startedAt = clock.now();
     const recordedAttempt = record?.attempt ?? 0;
     const lease: Lease = {

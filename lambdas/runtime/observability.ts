@@ -5,6 +5,6 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'tock' });
 
 /** EMF metrics in the `Tock` namespace, flushed by the handler that records them. */
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Tock', serviceName: 'tock' });
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Tock' });
 
 export { MetricUnit };
