@@ -119,7 +119,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     return result;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     get baseUrl() {
       return baseUrl;
