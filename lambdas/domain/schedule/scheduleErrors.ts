@@ -1,10 +1,16 @@
-/** A schedule expression that cannot be used; `field` names the part at fault. */
+/**
+ * A schedule expression or time zone that Tock refuses. `field` names the part at fault
+ * (`schedule`, `timezone`, `at`, `rate`, `second`, `minute`, `hour`, `dayOfMonth`, `month`,
+ * `dayOfWeek`, `year`) and the message always reads `<field>: <reason>`, so the API can show it as is.
+ */
 export class ScheduleSyntaxError extends Error {
   override readonly name = 'ScheduleSyntaxError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+  readonly field: string;
+  readonly reason: string;
+
+  constructor(field: string, reason: string, options?: { cause?: unknown }) {
+    super(`${field}: ${reason}`, options);
+    this.field = field;
+    this.reason = reason;
   }
 }

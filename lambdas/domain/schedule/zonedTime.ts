@@ -1,74 +1,111 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { SECONDS_PER_DAY, wallFromParts } from './wallClock';
+import type { WallSeconds } from './wallClock';
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
+/**
+ * Time-zone arithmetic on top of Intl.DateTimeFormat (the only tz database we rely on).
+ * Instants are epoch seconds; wall times are WallSeconds. Transitions are assumed to be more
+ * than a day apart, which holds for every IANA zone since 2012 (the closest pair is 7 days).
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const FORMATTED = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric',
     });
-    formatters.set(timeZone, f);
+    formatters.set(timeZone, formatter);
   }
-  return f;
+  return formatter;
 }
 
+/** True for an IANA zone name Intl knows (`Europe/Paris`, `UTC`); false for offsets like `+02:00`. */
 export function isValidTimeZone(timeZone: string): boolean {
+  if (typeof timeZone !== 'string' || !/^[A-Za-z]/.test(timeZone)) return false;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    formatterFor(timeZone);
     return true;
   } catch {
     return false;
   }
 }
 
-/** The wall-clock time at `ms` in `timeZone`, encoded as if it were UTC (ms since epoch). */
-export function wallOf(ms: number, timeZone: string): number {
-  const parts = formatter(timeZone).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const year = get('year');
-  const wall = Date.UTC(0, get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const d = new Date(wall);
-  d.setUTCFullYear(year);
-  return d.getTime() + (ms - Math.floor(ms / 1000) * 1000);
+/** The wall clock reading in `timeZone` at an instant (epoch seconds, whole). */
+export function wallAt(timeZone: string, epochSeconds: number): WallSeconds {
+  const text = formatterFor(timeZone).format(epochSeconds * 1000);
+  const m = FORMATTED.exec(text);
+  if (m) return wallFromParts(+m[3]!, +m[1]!, +m[2]!, +m[4]!, +m[5]!, +m[6]!);
+  // Unusual renderings (eras, far years): fall back to the slower structured form.
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(epochSeconds * 1000)) parts[part.type] = part.value;
+  return wallFromParts(+parts.year!, +parts.month!, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
 }
 
-/** UTC offset (ms) in force at instant `ms`. */
-export function offsetAt(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  return wallOf(whole, timeZone) - whole;
+/** UTC offset in seconds at an instant (east positive). */
+export function offsetAt(timeZone: string, epochSeconds: number): number {
+  return wallAt(timeZone, epochSeconds) - epochSeconds;
 }
 
-export type WallResolution = 'exact' | 'gap' | 'overlap';
+/** First instant in (lo, hi] whose offset differs from the offset at lo. */
+export function transitionAfter(timeZone: string, lo: number, hi: number): number {
+  const before = offsetAt(timeZone, lo);
+  let low = lo;
+  let high = hi;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (offsetAt(timeZone, mid) === before) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+export type WallKind = 'exact' | 'skipped' | 'repeated';
+
+export interface ResolvedWall {
+  /** The instant the wall time runs at under the DST policy. */
+  readonly epochSeconds: number;
+  /** `skipped`: inside a spring-forward gap; `repeated`: happens twice on a fall-back day. */
+  readonly kind: WallKind;
+}
 
 /**
- * The instant of a wall-clock time (encoded as UTC ms) in `timeZone`, with the DST policy of the
- * contract: a time in a spring-forward gap resolves to the first instant after the gap; a time
- * that occurs twice resolves to its first occurrence.
+ * The instant at which a wall time runs, under the DST policy of the contract:
+ * a skipped wall time runs at the first instant after the gap, a repeated one at its first
+ * occurrence. The mapping is monotonic (later wall times never resolve to earlier instants).
  */
-export function instantOf(wall: number, timeZone: string): { ms: number; resolution: WallResolution } {
-  const before = offsetAt(wall - 48 * 3600_000, timeZone);
-  const after = offsetAt(wall + 48 * 3600_000, timeZone);
-  const candidates = [...new Set([wall - before, wall - after])].filter((ms) => wallOf(ms, timeZone) === wall).sort((a, b) => a - b);
-  if (candidates.length === 2) return { ms: candidates[0]!, resolution: 'overlap' };
-  if (candidates.length === 1) {
-    // A single candidate may still be the second pass of an overlap whose other offset is not
-    // one of the ±48 h offsets (two transitions close together): check the neighbourhood.
-    return { ms: candidates[0]!, resolution: 'exact' };
+export function resolveWall(timeZone: string, wall: WallSeconds): ResolvedWall {
+  const early = offsetAt(timeZone, wall - SECONDS_PER_DAY);
+  const late = offsetAt(timeZone, wall + SECONDS_PER_DAY);
+  const candidates: number[] = [];
+  for (const offset of early === late ? [early] : [early, late]) {
+    const instant = wall - offset;
+    if (offsetAt(timeZone, instant) === offset) candidates.push(instant);
   }
-  // In a gap: the first instant whose offset is the later one.
-  let lo = Math.min(wall - before, wall - after);
-  let hi = Math.max(wall - before, wall - after);
-  const offsetLo = offsetAt(lo, timeZone);
-  while (hi - lo > 1000) {
-    const mid = Math.floor((lo + hi) / 2000) * 1000;
-    if (offsetAt(mid, timeZone) === offsetLo) lo = mid;
-    else hi = mid;
+  if (candidates.length === 2) return { epochSeconds: Math.min(...candidates), kind: 'repeated' };
+  if (candidates.length === 1) return { epochSeconds: candidates[0]!, kind: 'exact' };
+  if (early < late) {
+    // In the gap: the instant `wall - late` is before the transition, `wall - early` after it.
+    return { epochSeconds: transitionAfter(timeZone, wall - late, wall - early), kind: 'skipped' };
   }
-  return { ms: hi, resolution: 'gap' };
+  // Two transitions within a day of each other (none since 2012): keep the later offset.
+  return { epochSeconds: wall - late, kind: 'exact' };
+}
+
+/**
+ * When `epochSeconds` lies in the second pass of a repeated (fall-back) stretch, the wall time
+ * at which that stretch ends: every wall time before it already ran in the first pass.
+ * Otherwise null.
+ */
+export function repeatedStretchEnd(timeZone: string, epochSeconds: number): WallSeconds | null {
+  const now = offsetAt(timeZone, epochSeconds);
+  const dayBefore = offsetAt(timeZone, epochSeconds - SECONDS_PER_DAY);
+  if (dayBefore <= now) return null;
+  const firstPass = epochSeconds - (dayBefore - now);
+  if (offsetAt(timeZone, firstPass) !== dayBefore) return null;
+  const transition = transitionAfter(timeZone, firstPass, epochSeconds);
+  return transition + dayBefore;
 }
