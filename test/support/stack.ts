@@ -44,19 +44,26 @@ export interface RunningStack {
   stop(): Promise<ExitResult>;
   /** Starts it again on the same data dir and environment; it must have exited. */
   restart(): Promise<void>;
-  /** Stops it if it runs and removes the data dir if startStack created it. */
+  /**
+   * Stops it if it runs and removes the data dir if startStack created it (a temporary data dir is
+   * also removed when the test process exits).
+   */
   dispose(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
+/** Temporary data dirs this process made; removed at exit if a test only called stop(). */
+const ownedDataDirs = new Set<string>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of ownedDataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Spawns `node --import tsx local/start.ts` with PORT=0 and waits for its ready line. */
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tock-stack-'));
+  if (ownsDataDir) ownedDataDirs.add(dataDir);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
