@@ -3,7 +3,7 @@ import type { FieldSpec } from './cronField';
 import { ScheduleSyntaxError } from './scheduleErrors';
 import type { CronDialect, DayOfMonthRule, DayOfWeekRule } from './scheduleTypes';
 
-const DAY_OF_MONTH: FieldSpec = { field: 'dayOfMonth', min: 1, max: 31 };
+const DAY_OF_MONTH: FieldSpec = { field: 'day-of-month', min: 1, max: 31 };
 
 function isUnrestricted(text: string): boolean {
   return text === '*' || text === '?';
@@ -26,19 +26,19 @@ export function parseDayOfMonth(text: string): DayOfMonthRule | null {
   let lastWeekday = false;
   for (const raw of splitList(text, DAY_OF_MONTH)) {
     const item = raw.toUpperCase();
-    refuseLoneQuestionMark(item, 'dayOfMonth');
+    refuseLoneQuestionMark(item, 'day-of-month');
     const back = /^L(?:-(\d+))?$/.exec(item);
     const weekday = /^(\d+)W$/.exec(item);
     if (item === 'LW') {
       lastWeekday = true;
     } else if (back) {
       const n = back[1] === undefined ? 0 : Number(back[1]);
-      if (n > 30) throw new ScheduleSyntaxError('dayOfMonth', `${raw}: days before the last must be 0-30`);
+      if (n > 30) throw new ScheduleSyntaxError('day-of-month', `${raw}: days before the last must be 0-30`);
       fromLastDay.add(n);
     } else if (weekday) {
       nearestWeekday.add(parseFieldValue(weekday[1]!, DAY_OF_MONTH));
     } else if (/W/.test(item)) {
-      throw new ScheduleSyntaxError('dayOfMonth', `'${raw}': W follows a single day, as in 15W or LW`);
+      throw new ScheduleSyntaxError('day-of-month', `'${raw}': W follows a single day, as in 15W or LW`);
     } else {
       for (const v of parseFieldItem(item, DAY_OF_MONTH)) days.add(v);
     }
@@ -49,8 +49,8 @@ export function parseDayOfMonth(text: string): DayOfMonthRule | null {
 
 function weekdaySpec(dialect: CronDialect): FieldSpec {
   return dialect === 'eventbridge'
-    ? { field: 'dayOfWeek', min: 1, max: 7, names: weekdayNames(1), nameHint: 'SUN-SAT, 1 = SUN' }
-    : { field: 'dayOfWeek', min: 0, max: 7, names: weekdayNames(0), nameHint: 'SUN-SAT, 0 or 7 = SUN' };
+    ? { field: 'day-of-week', min: 1, max: 7, names: weekdayNames(1), nameHint: 'SUN-SAT, 1 = SUN' }
+    : { field: 'day-of-week', min: 0, max: 7, names: weekdayNames(0), nameHint: 'SUN-SAT, 0 or 7 = SUN' };
 }
 
 /**
@@ -68,7 +68,7 @@ export function parseDayOfWeek(text: string, dialect: CronDialect): DayOfWeekRul
   const nth = new Map<string, { weekday: number; n: number }>();
   for (const raw of splitList(text, spec)) {
     const item = raw.toUpperCase();
-    refuseLoneQuestionMark(item, 'dayOfWeek');
+    refuseLoneQuestionMark(item, 'day-of-week');
     const last = /^(.+)L$/.exec(item);
     const hash = /^(.+)#(.*)$/.exec(item);
     if (item === 'L') {
@@ -78,7 +78,7 @@ export function parseDayOfWeek(text: string, dialect: CronDialect): DayOfWeekRul
     } else if (hash) {
       const weekday = toWeekday(parseFieldValue(hash[1]!, spec));
       if (!/^[1-5]$/.test(hash[2]!)) {
-        throw new ScheduleSyntaxError('dayOfWeek', `'${raw}': the occurrence after # must be 1-5`);
+        throw new ScheduleSyntaxError('day-of-week', `'${raw}': the occurrence after # must be 1-5`);
       }
       const n = Number(hash[2]);
       nth.set(`${weekday}#${n}`, { weekday, n });

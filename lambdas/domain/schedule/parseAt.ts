@@ -15,7 +15,7 @@ export interface AtLiteral {
 
 function checkRange(value: number, min: number, max: number, what: string, text: string): void {
   if (value < min || value > max) {
-    throw new ScheduleSyntaxError('at', `${what} ${value} in '${text}' is out of range ${min}-${max}`);
+    throw new ScheduleSyntaxError('schedule', `at() ${what} ${value} in '${text}' is out of range ${min}-${max}`);
   }
 }
 
@@ -24,19 +24,19 @@ export function parseAtLiteral(text: string): AtLiteral {
   const m = AT_LITERAL.exec(text.trim());
   if (!m) {
     throw new ScheduleSyntaxError(
-      'at',
-      `'${text}' is not yyyy-mm-ddThh:mm:ss (optional .fraction, then Z or ±hh:mm), e.g. at(2026-12-01T09:00:00Z)`,
+      'schedule',
+      `at() needs yyyy-mm-ddThh:mm:ss (optional .fraction, then Z or ±hh:mm), e.g. at(2026-12-01T09:00:00Z); got '${text}'`,
     );
   }
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   checkRange(month, 1, 12, 'month', text);
   if (day < 1 || day > daysInMonth(year, month)) {
-    throw new ScheduleSyntaxError('at', `${m[1]}-${m[2]}-${m[3]} is not a calendar date`);
+    throw new ScheduleSyntaxError('schedule', `at() date ${m[1]}-${m[2]}-${m[3]} is not a valid date`);
   }
   checkRange(hour, 0, 23, 'hour', text);
   checkRange(minute, 0, 59, 'minute', text);
   checkRange(second, 0, 59, 'second', text);
-  if (year < 1970) throw new ScheduleSyntaxError('at', `year ${year} is before 1970`);
+  if (year < 1970) throw new ScheduleSyntaxError('schedule', `at() year ${year} is before 1970`);
 
   const offsetText = m[8];
   let offsetSeconds: number | null = null;
@@ -45,7 +45,7 @@ export function parseAtLiteral(text: string): AtLiteral {
   } else if (offsetText !== undefined) {
     const hours = Number(offsetText.slice(1, 3));
     const minutes = Number(offsetText.slice(4, 6));
-    if (hours > 18 || minutes > 59) throw new ScheduleSyntaxError('at', `offset ${offsetText} is out of range -18:00 to +18:00`);
+    if (hours > 18 || minutes > 59) throw new ScheduleSyntaxError('schedule', `at() offset ${offsetText} is out of range -18:00 to +18:00`);
     offsetSeconds = (offsetText.startsWith('-') ? -1 : 1) * (hours * 3600 + minutes * 60);
   }
   // Runs are whole seconds: a fraction is dropped, like the millisecond part of a rate anchor.

@@ -62,7 +62,7 @@ function parseEventBridge(inner: string): CronFields {
   const [minute, hour, dayOfMonth, month, dayOfWeek, year] = parts as [string, string, string, string, string, string];
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
     throw new ScheduleSyntaxError(
-      'schedule',
+      'day-of-month',
       `cron() needs exactly one of day-of-month and day-of-week to be '?', e.g. cron(0 9 * * ? *); got '${dayOfMonth}' and '${dayOfWeek}'`,
     );
   }
