@@ -1,6 +1,6 @@
-import { CALENDAR_CYCLE_YEARS, nextMatchingWall, previousMatchingWall } from './cronSearch';
+import { CALENDAR_CYCLE_YEARS, FIRST_YEAR, LAST_YEAR, nextMatchingWall, previousMatchingWall } from './cronSearch';
 import type { CronSchedule, RateSchedule, Schedule } from './scheduleTypes';
-import { splitWall } from './wallClock';
+import { SECONDS_PER_DAY, splitWall, wallFromParts } from './wallClock';
 import { repeatedStretchEnd, resolveWall, wallAt } from './zonedTime';
 
 /** Largest instant a Date can hold. */
@@ -30,6 +30,12 @@ function previousRateRun(s: RateSchedule, beforeMs: number, anchor: Date | undef
   return k >= 1 ? start + k * s.intervalMs : null;
 }
 
+/** The wall-clock range the cron search covers; instants beyond it are clamped to its edges. */
+const EARLIEST_WALL = wallFromParts(FIRST_YEAR, 1, 1);
+const LATEST_WALL = wallFromParts(LAST_YEAR + 1, 1, 1) - 1;
+/** More than any UTC offset: an instant this far outside the range has a wall time outside it too. */
+const MARGIN = 2 * SECONDS_PER_DAY;
+
 /**
  * Next cron run in epoch seconds. Wall times resolve to instants monotonically (a skipped time
  * runs right after the gap, a repeated one at its first pass), so the search starts at the first
@@ -37,9 +43,11 @@ function previousRateRun(s: RateSchedule, beforeMs: number, anchor: Date | undef
  * a repeated stretch, the end of that stretch (every earlier wall time already ran).
  */
 export function nextCronRun(s: CronSchedule, afterMs: number): number | null {
-  const after = Math.floor(afterMs / 1000);
-  let from = repeatedStretchEnd(s.timezone, after + 1) ?? wallAt(s.timezone, after) + 1;
-  const untilYear = splitWall(from).year + CALENDAR_CYCLE_YEARS + 1;
+  const after = Math.max(Math.floor(afterMs / 1000), EARLIEST_WALL - MARGIN);
+  if (after > LATEST_WALL + MARGIN) return null;
+  let from = Math.max(repeatedStretchEnd(s.timezone, after + 1) ?? wallAt(s.timezone, after) + 1, EARLIEST_WALL);
+  // Without a year field every valid expression matches within one calendar cycle.
+  const untilYear = s.fields.years ? LAST_YEAR : splitWall(from).year + CALENDAR_CYCLE_YEARS + 1;
   for (;;) {
     const wall = nextMatchingWall(s.fields, from, untilYear);
     if (wall === null) return null;
@@ -51,10 +59,11 @@ export function nextCronRun(s: CronSchedule, afterMs: number): number | null {
 
 /** Last cron run in epoch seconds strictly before `beforeMs`; the mirror image of nextCronRun. */
 export function previousCronRun(s: CronSchedule, beforeMs: number): number | null {
-  const last = Math.ceil(beforeMs / 1000) - 1;
+  const last = Math.min(Math.ceil(beforeMs / 1000) - 1, LATEST_WALL + MARGIN);
+  if (last < EARLIEST_WALL - MARGIN) return null;
   const stretchEnd = repeatedStretchEnd(s.timezone, last);
-  let from = stretchEnd === null ? wallAt(s.timezone, last) : stretchEnd - 1;
-  const sinceYear = splitWall(from).year - CALENDAR_CYCLE_YEARS - 1;
+  let from = Math.min(stretchEnd === null ? wallAt(s.timezone, last) : stretchEnd - 1, LATEST_WALL);
+  const sinceYear = s.fields.years ? FIRST_YEAR : splitWall(from).year - CALENDAR_CYCLE_YEARS - 1;
   for (;;) {
     const wall = previousMatchingWall(s.fields, from, sinceYear);
     if (wall === null) return null;

@@ -68,14 +68,14 @@ export function policyRunsAt(
   return skippedWallsBefore(timeZone, t, stepSeconds).some(matches);
 }
 
-/** Offset transitions (epoch seconds) of a zone between two instants, found by scanning hours. */
-export function transitionsBetween(timeZone: string, from: number, to: number): number[] {
+/** Offset transitions (epoch seconds) of a zone between two instants: scan, then bisect to the second. */
+export function transitionsBetween(timeZone: string, from: number, to: number, scanSeconds = 3600): number[] {
   const found: number[] = [];
   let previous = offsetOf(timeZone, from);
-  for (let t = from + 3600; t <= to; t += 3600) {
+  for (let t = from + scanSeconds; t <= to; t += scanSeconds) {
     const offset = offsetOf(timeZone, t);
     if (offset === previous) continue;
-    let low = t - 3600;
+    let low = t - scanSeconds;
     let high = t;
     while (high - low > 1) {
       const mid = Math.floor((low + high) / 2);
