@@ -199,6 +199,11 @@ describe('parseSchedule: refused cron expressions', () => {
     ['cron(0 0 1-5W * ? *)', 'day-of-month', "day-of-month: '1-5W': W follows a single day, as in 15W or LW"],
     ['cron(0 0 L-31 * ? *)', 'day-of-month', 'day-of-month: L-31: days before the last must be 0-30'],
     ['0 0 1,? * *', 'day-of-month', "day-of-month: '?' must stand alone, not in a list"],
+    ['0 0 * * MON,?', 'day-of-week', "day-of-week: '?' must stand alone, not in a list"],
+    ['x * * * *', 'minute', "minute: 'x' is not a number"],
+    ['0 9.5 * * *', 'hour', "hour: '9.5' is not a number"],
+    ['cron(0 0 1 * ? ?)', 'year', "year: '?' is only allowed in day-of-month or day-of-week"],
+    ['cron(0 0 1 * ? 1969)', 'year', 'year: 1969 is out of range 1970-2199'],
   ])('should refuse %s in field %s', (expression, field, message) => {
     const error = syntaxErrorOf(expression);
     expect(error).toBeInstanceOf(ScheduleSyntaxError);
@@ -229,6 +234,11 @@ describe('parseSchedule: refused cron expressions', () => {
 
   it('should accept Feb 29, which fires in leap years', () => {
     expect(() => parseSchedule('0 0 29 2 *')).not.toThrow();
+  });
+
+  it('should carry the field and the bare reason besides the message', () => {
+    const error = syntaxErrorOf('61 * * * *');
+    expect(error).toMatchObject({ field: 'minute', reason: '61 is out of range 0-59', message: 'minute: 61 is out of range 0-59' });
   });
 
   it('should refuse @reboot with a clear message', () => {
