@@ -1,7 +1,7 @@
 import { matchesWall } from './cronMatcher';
 import { nextMatchingWall } from './cronSearch';
 import { parseAtLiteral } from './parseAt';
-import type { CronSchedule, Schedule } from './scheduleTypes';
+import type { CronFields, CronSchedule, Schedule } from './scheduleTypes';
 import { formatWallDate, formatWallTime } from './wallClock';
 import type { WallSeconds } from './wallClock';
 import { resolveWall, wallAt } from './zonedTime';
@@ -13,15 +13,24 @@ function listTimes(times: string[]): string {
   return times.length === 1 ? times[0]! : `${times.slice(0, -1).join(', ')} and ${times.at(-1)}`;
 }
 
-function skippedNote(timezone: string, skipped: readonly WallSeconds[], total: number, run: WallSeconds, runMatches: boolean): string {
-  const withSeconds = [...skipped, run].some((wall) => wall % 60 !== 0);
+/** The wall times of a schedule that a gap swallowed. */
+interface SkippedTimes {
+  /** The first few, to name them. */
+  readonly listed: readonly WallSeconds[];
+  readonly last: WallSeconds;
+  readonly total: number;
+}
+
+function skippedNote(timezone: string, skipped: SkippedTimes, run: WallSeconds, runMatches: boolean): string {
+  const { listed, last, total } = skipped;
+  const withSeconds = [...listed, last, run].some((wall) => wall % 60 !== 0);
   const time = (wall: WallSeconds): string => formatWallTime(wall, withSeconds);
-  const day = formatWallDate(skipped[0]!);
+  const day = formatWallDate(listed[0]!);
   const what = total === 1
-    ? `${time(skipped[0]!)} does not exist`
+    ? `${time(last)} does not exist`
     : total <= LISTED
-      ? `${listTimes(skipped.map(time))} do not exist`
-      : `${total} times from ${time(skipped[0]!)} to ${time(skipped.at(-1)!)} do not exist`;
+      ? `${listTimes(listed.map(time))} do not exist`
+      : `${total} times from ${time(listed[0]!)} to ${time(last)} do not exist`;
   const once = total > 1 || runMatches ? 'once ' : '';
   const runDay = formatWallDate(run) === day ? '' : ` on ${formatWallDate(run)}`;
   return `DST: ${what} on ${day} in ${timezone}; runs ${once}at ${time(run)}${runDay}`;
@@ -32,20 +41,27 @@ function repeatedNote(timezone: string, wall: WallSeconds): string {
   return `DST: ${time} occurs twice on ${formatWallDate(wall)} in ${timezone}; runs at the first`;
 }
 
+/** The expression's wall times in [from, to), or null when there are none. */
+function matchingWallsBetween(fields: CronFields, from: WallSeconds, to: WallSeconds): SkippedTimes | null {
+  const listed: WallSeconds[] = [];
+  let last = from;
+  let total = 0;
+  for (let w = nextMatchingWall(fields, from, Infinity); w !== null && w < to; w = nextMatchingWall(fields, w + 1, Infinity)) {
+    if (listed.length < LISTED) listed.push(w);
+    last = w;
+    total++;
+  }
+  return total === 0 ? null : { listed, last, total };
+}
+
 function cronNote(s: CronSchedule, runSeconds: number): string | undefined {
   const wall = wallAt(s.timezone, runSeconds);
   const wallBefore = wallAt(s.timezone, runSeconds - 1);
   const notes: string[] = [];
   if (wall - wallBefore > 1) {
     // The run sits right after a spring-forward gap: name the expression's times inside it.
-    const skipped: WallSeconds[] = [];
-    let total = 0;
-    for (let w = nextMatchingWall(s.fields, wallBefore + 1, Infinity); w !== null && w < wall; w = nextMatchingWall(s.fields, w + 1, Infinity)) {
-      total++;
-      if (total <= LISTED) skipped.push(w);
-      else skipped[LISTED] = w;
-    }
-    if (total > 0) notes.push(skippedNote(s.timezone, total <= LISTED ? skipped : [skipped[0]!, skipped[LISTED]!], total, wall, matchesWall(s.fields, wall)));
+    const skipped = matchingWallsBetween(s.fields, wallBefore + 1, wall);
+    if (skipped) notes.push(skippedNote(s.timezone, skipped, wall, matchesWall(s.fields, wall)));
   }
   if (resolveWall(s.timezone, wall).kind === 'repeated') notes.push(repeatedNote(s.timezone, wall));
   return notes.length > 0 ? notes.join(' ') : undefined;
@@ -57,7 +73,8 @@ function atNote(expression: string, timezone: string): string | undefined {
   const resolved = resolveWall(timezone, literal.wall);
   if (resolved.kind === 'repeated') return repeatedNote(timezone, literal.wall);
   if (resolved.kind === 'skipped') {
-    return skippedNote(timezone, [literal.wall], 1, wallAt(timezone, resolved.epochSeconds), false);
+    const skipped = { listed: [literal.wall], last: literal.wall, total: 1 };
+    return skippedNote(timezone, skipped, wallAt(timezone, resolved.epochSeconds), false);
   }
   return undefined;
 }
