@@ -19,7 +19,7 @@ function checkRange(value: number, min: number, max: number, what: string, text:
   }
 }
 
-/** Parses `2026-12-01T09:00:00`, with optional fraction (dropped) and `Z` or `±hh:mm` offset. */
+/** Parses `2026-12-01T09:00:00`, with optional fraction (rounded up) and `Z` or `±hh:mm` offset. */
 export function parseAtLiteral(text: string): AtLiteral {
   const m = AT_LITERAL.exec(text.trim());
   if (!m) {
@@ -48,8 +48,9 @@ export function parseAtLiteral(text: string): AtLiteral {
     if (hours > 18 || minutes > 59) throw new ScheduleSyntaxError('schedule', `at() offset ${offsetText} is out of range -18:00 to +18:00`);
     offsetSeconds = (offsetText.startsWith('-') ? -1 : 1) * (hours * 3600 + minutes * 60);
   }
-  // Runs are whole seconds: a fraction is dropped, like the millisecond part of a rate anchor.
-  return { wall: wallFromParts(year, month, day, hour, minute, second), offsetSeconds };
+  // Runs are whole seconds. A fraction rounds up, so the run never starts before the time written.
+  const roundUp = /[1-9]/.test(m[7] ?? '') ? 1 : 0;
+  return { wall: wallFromParts(year, month, day, hour, minute, second) + roundUp, offsetSeconds };
 }
 
 /** Parses the inside of `at(...)`. Without an offset the wall time is read in `timezone`. */

@@ -36,9 +36,10 @@ describe('parseSchedule: at()', () => {
     expect(s).toMatchObject({ timezone: 'UTC', at: new Date('2026-12-01T09:00:00Z') });
   });
 
-  it('should accept fractional seconds and drop them, runs being whole seconds', () => {
-    const s = parseSchedule('at(2026-12-01T09:00:00.987Z)');
-    expect(s).toMatchObject({ at: new Date('2026-12-01T09:00:00Z') });
+  it('should round fractional seconds up, so a whole-second run never comes before the time written', () => {
+    expect(parseSchedule('at(2026-12-01T09:00:00.001Z)')).toMatchObject({ at: new Date('2026-12-01T09:00:01Z') });
+    expect(parseSchedule('at(2026-12-01T09:00:59.5)', 'Europe/Paris')).toMatchObject({ at: new Date('2026-12-01T08:01:00Z') });
+    expect(parseSchedule('at(2026-12-01T09:00:00.000Z)')).toMatchObject({ at: new Date('2026-12-01T09:00:00Z') });
   });
 
   it('should run a nonexistent at() wall time right after the gap', () => {
