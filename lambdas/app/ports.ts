@@ -11,7 +11,11 @@ export interface DueEntry {
   readonly scheduledFor: string;
   /** The attempt the hand-over starts (1 for a new occurrence, n for the n-th retry). */
   readonly attempt: number;
-  readonly kind: 'occurrence' | 'retry' | 'trigger';
+  /**
+   * occurrence: the task's next run (checked against the task); retry, trigger, catchup: an
+   * execution already decided on; buffered: a BUFFER_ONE run waiting for the previous one.
+   */
+  readonly kind: 'occurrence' | 'retry' | 'trigger' | 'catchup' | 'buffered';
   /** The task's schedule generation when the entry was written; stale entries are skipped. */
   readonly gen: number;
 }
@@ -66,8 +70,18 @@ export interface TaskStore {
   advance(
     head: TaskHead,
     scheduledFor: string,
-    next: { nextRunAt: string | null; runCount: number; status: TaskHead['status']; statusReason: string | null; removeLeases: readonly string[] },
+    next: {
+      nextRunAt: string | null;
+      runCount: number;
+      status: TaskHead['status'];
+      statusReason: string | null;
+      removeLeases: readonly string[];
+      lastHandedOver: string | null;
+      buffered: string | null;
+    },
   ): Promise<boolean>;
+  /** BUFFER_ONE: the buffered occurrence is handed over now, once. */
+  releaseBuffered(head: TaskHead, executionId: string): Promise<boolean>;
   claim(args: {
     userId: string;
     taskId: string;
@@ -82,7 +96,9 @@ export interface TaskStore {
 export interface ExecutionStore {
   get(userId: string, taskId: string, executionId: string, consistent: boolean): Promise<ExecutionRecord | undefined>;
   getMany(keys: ReadonlyArray<{ userId: string; taskId: string; executionId: string }>): Promise<ExecutionRecord[]>;
-  list(userId: string, taskId: string, limit: number, cursor: string | undefined): Promise<Page<ExecutionRecord>>;
+  /** Newest first; the run ledger's SKIPPED records only when asked for. */
+  list(userId: string, taskId: string, limit: number, cursor: string | undefined, includeSkipped?: boolean): Promise<Page<ExecutionRecord>>;
+  /** The newest execution that ran or will run (not a SKIPPED ledger record). */
   latest(userId: string, taskId: string): Promise<ExecutionRecord | undefined>;
   /** Writes the record unless a record of the same or a later attempt (or a terminal one) is there. */
   record(execution: ExecutionRecord): Promise<boolean>;

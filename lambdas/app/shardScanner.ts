@@ -2,7 +2,11 @@ import type { Clock, DueEntry, DueIndex, ExecutionStore, TaskStore, WorkMessage,
 import type { TaskHead } from '../domain/task';
 import { parseSchedule, isRecurring } from '../domain/schedule';
 import { occurrenceExecutionId } from '../domain/ids';
-import { planOccurrence } from './occurrencePlan';
+import { planOccurrence, policyOf } from './occurrencePlan';
+import { jitterMs } from '../domain/schedulePolicy';
+import type { SkipReason } from '../domain/schedulePolicy';
+import { skippedExecution } from '../domain/executionTransitions';
+import { isTerminal } from '../domain/execution';
 import { prunableLeases } from './leases';
 import { SweepPlanner } from './sweepPlanner';
 
@@ -16,6 +20,9 @@ export interface ScannerOptions {
   /** How often the cursor is saved. */
   readonly cursorEveryMs: number;
 }
+
+/** How often a buffered occurrence checks whether the previous execution has finished. */
+const BUFFER_RECHECK_MS = 2000;
 
 export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = { lookaheadMs: 1000, lookbackMs: 5000, pollMs: 200, cursorEveryMs: 5000 };
 
@@ -42,7 +49,7 @@ interface Handover {
   readonly deduplicationId: string;
 }
 
-const key = (e: { executionId: string; attempt: number; kind: string }) => `${e.kind}:${e.executionId}:${e.attempt}`;
+const key = (e: DueEntry) => `${e.kind}:${e.executionId}:${e.attempt}:${e.dueAt}`;
 
 /**
  * One shard's scanner: for about a minute it hands every due entry of its shard to the work queue
@@ -123,32 +130,81 @@ export class ShardScanner {
   }
 
   private async plan(entry: DueEntry, head: TaskHead): Promise<Handover | null> {
+    if (entry.kind === 'buffered') return this.planBuffered(entry, head);
     if (entry.kind !== 'occurrence') return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
     if (entry.gen !== head.gen || head.nextRunAt !== entry.scheduledFor || head.status !== 'ACTIVE') return null;
     const schedule = parseSchedule(head.schedule, head.timezone);
     if (!isRecurring(schedule)) return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
     const now = this.deps.clock.now();
+    const policy = policyOf(head);
     const plan = planOccurrence(schedule, head, new Date(entry.scheduledFor), now);
+    let runs = [...plan.runs];
+    const skipped: Array<[Date, SkipReason]> = plan.skipped.map((t) => [t, 'CATCH_UP']);
+    let buffered = head.buffered ?? null;
+    if (runs.length > 0 && policy.overlapPolicy !== 'ALLOW' && head.lastHandedOver && !(await this.isSettled(head, head.lastHandedOver))) {
+      if (policy.overlapPolicy === 'BUFFER_ONE' && buffered === null) {
+        const first = runs.shift()!;
+        buffered = occurrenceExecutionId(head.taskId, first);
+        await this.deps.dueIndex.put({ ...entry, kind: 'buffered', dueAt: now.getTime() + BUFFER_RECHECK_MS, executionId: buffered, scheduledFor: first.toISOString() });
+      }
+      skipped.push(...runs.map((t): [Date, SkipReason] => [t, 'OVERLAP']));
+      runs = [];
+    }
     if (plan.nextRunAt) {
+      const nextId = occurrenceExecutionId(head.taskId, plan.nextRunAt);
       await this.deps.dueIndex.put({
         ...entry,
-        dueAt: plan.nextRunAt.getTime(),
-        executionId: occurrenceExecutionId(head.taskId, plan.nextRunAt),
+        dueAt: plan.nextRunAt.getTime() + jitterMs(nextId, policy.jitterSeconds),
+        executionId: nextId,
         scheduledFor: plan.nextRunAt.toISOString(),
         attempt: 1,
       });
     }
-    const runAt = plan.runAt.toISOString();
-    const runId = occurrenceExecutionId(head.taskId, plan.runAt);
-    if (runId !== entry.executionId) await this.deps.dueIndex.redirect(entry, runId, runAt);
+    await Promise.all(
+      skipped.map(([t, reason]) =>
+        this.deps.executions.record(
+          skippedExecution(
+            { executionId: occurrenceExecutionId(head.taskId, t), taskId: head.taskId, userId: head.userId, kind: 'scheduled', scheduledFor: t.toISOString() },
+            reason,
+            now,
+          ),
+        ),
+      ),
+    );
+    // Catch-up ALL: each earlier run gets its own entry, handed over on the next pass.
+    for (const t of runs.slice(0, -1)) {
+      await this.deps.dueIndex.put({ ...entry, kind: 'catchup', dueAt: now.getTime(), executionId: occurrenceExecutionId(head.taskId, t), scheduledFor: t.toISOString() });
+    }
+    const last = runs[runs.length - 1];
+    const runId = last ? occurrenceExecutionId(head.taskId, last) : null;
+    if (runId && runId !== entry.executionId) await this.deps.dueIndex.redirect(entry, runId, last!.toISOString());
     await this.deps.tasks.advance(head, entry.scheduledFor, {
       nextRunAt: plan.nextRunAt?.toISOString() ?? null,
-      runCount: head.runCount + 1,
+      runCount: head.runCount + runs.length,
       status: plan.nextRunAt ? 'ACTIVE' : 'COMPLETED',
-      statusReason: plan.nextRunAt ? null : 'the schedule has no further runs',
+      statusReason: plan.nextRunAt ? null : plan.completedReason,
       removeLeases: prunableLeases(head.running, now.getTime()),
+      lastHandedOver: runId ?? head.lastHandedOver ?? null,
+      buffered,
     });
-    return this.handoverOf(entry, runId, runAt);
+    return runId ? this.handoverOf(entry, runId, last!.toISOString()) : null;
+  }
+
+  /** BUFFER_ONE: the buffered occurrence runs once the previous execution has finished. */
+  private async planBuffered(entry: DueEntry, head: TaskHead): Promise<Handover | null> {
+    if (head.status !== 'ACTIVE' || head.buffered !== entry.executionId) return null;
+    if (head.lastHandedOver && !(await this.isSettled(head, head.lastHandedOver))) {
+      await this.deps.dueIndex.put({ ...entry, dueAt: this.deps.clock.now().getTime() + BUFFER_RECHECK_MS });
+      return null;
+    }
+    if (!(await this.deps.tasks.releaseBuffered(head, entry.executionId))) return null;
+    return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
+  }
+
+  /** Whether an execution has reached a terminal state (the overlap policy's question). */
+  private async isSettled(head: TaskHead, executionId: string): Promise<boolean> {
+    const record = await this.deps.executions.get(head.userId, head.taskId, executionId, true);
+    return record !== undefined && isTerminal(record.status);
   }
 
   private handoverOf(entry: DueEntry, executionId: string, scheduledFor: string): Handover {

@@ -8,7 +8,11 @@ import { newTaskId, occurrenceExecutionId, shardOf, triggerExecutionId } from '.
 import { PayloadTooLargeError, TaskNotFoundError, TaskStateConflictError, ValidationError, VersionConflictError } from '../domain/errors';
 import { isRecurring, nextRun } from '../domain/schedule';
 import type { Schedule } from '../domain/schedule';
-import { firstRun, parseForApi, truncateToSecond } from './scheduleRules';
+import { anchorFor, firstRun, parseForApi } from './scheduleRules';
+import type { SchedulePolicy } from '../domain/schedulePolicy';
+import { DEFAULT_SCHEDULE_POLICY, jitterMs } from '../domain/schedulePolicy';
+import { skippedExecution } from '../domain/executionTransitions';
+import { policyOf, MAX_CATCH_UP } from './occurrencePlan';
 import { prunableLeases } from './leases';
 
 /** Payloads larger than this go to S3 (a DynamoDB item holds at most 400 KB). */
@@ -50,6 +54,24 @@ function retryPolicyOf(input: CreateTaskBody['retryPolicy']): RetryPolicy {
   return { maxAttempts: input.maxAttempts, backoffSeconds: input.backoffSeconds, maxBackoffSeconds };
 }
 
+const POLICY_KEYS = ['startAt', 'endAt', 'maxRuns', 'overlapPolicy', 'catchUpPolicy', 'catchUpWindowSeconds', 'jitterSeconds'] as const;
+
+/** The scheduling options of a body, over `base` for the fields it leaves out. */
+function policyFrom(body: Partial<Record<(typeof POLICY_KEYS)[number], unknown>>, base: SchedulePolicy): SchedulePolicy {
+  const pick = <K extends (typeof POLICY_KEYS)[number]>(key: K): SchedulePolicy[K] =>
+    (body[key] === undefined ? base[key] : body[key]) as SchedulePolicy[K];
+  const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+  return {
+    startAt: iso(pick('startAt')),
+    endAt: iso(pick('endAt')),
+    maxRuns: pick('maxRuns'),
+    overlapPolicy: pick('overlapPolicy'),
+    catchUpPolicy: pick('catchUpPolicy'),
+    catchUpWindowSeconds: pick('catchUpWindowSeconds'),
+    jitterSeconds: pick('jitterSeconds'),
+  };
+}
+
 /** Creates, changes and removes tasks: the write side of the API. */
 export class TaskCommands {
   constructor(private readonly deps: TaskCommandDeps) {}
@@ -60,9 +82,10 @@ export class TaskCommands {
   }
 
   private entryFor(head: TaskHead, scheduledFor: Date, now: Date): DueEntry {
+    const executionId = occurrenceExecutionId(head.taskId, scheduledFor);
     return {
       shard: shardOf(head.taskId, this.deps.shardCount),
-      dueAt: Math.max(scheduledFor.getTime(), now.getTime()),
+      dueAt: Math.max(scheduledFor.getTime() + jitterMs(executionId, policyOf(head).jitterSeconds), now.getTime()),
       userId: head.userId,
       taskId: head.taskId,
       executionId: occurrenceExecutionId(head.taskId, scheduledFor),
@@ -97,8 +120,9 @@ export class TaskCommands {
     };
     this.checkTarget(target, 'target');
     const json = serializePayload(body.payload);
-    const anchor = truncateToSecond(now);
-    const first = firstRun(schedule, now, anchor);
+    const policy = policyFrom(body, DEFAULT_SCHEDULE_POLICY);
+    const anchor = anchorFor(policy, now);
+    const first = firstRun(schedule, now, anchor, policy);
     const taskId = newTaskId(now);
     const head: TaskHead = {
       userId,
@@ -112,6 +136,7 @@ export class TaskCommands {
       statusReason: first ? null : 'the schedule has no future runs',
       nextRunAt: first?.toISOString() ?? null,
       anchor: anchor.toISOString(),
+      policy,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       version: 1,
@@ -178,8 +203,9 @@ export class TaskCommands {
   }
 
   /** The next run of a (re)scheduled task, and the head fields that go with it. */
-  private reschedule(head: TaskHead, schedule: Schedule, now: Date, anchor: Date): { head: TaskHead; entry: DueEntry | null } {
-    const first = firstRun(schedule, now, anchor);
+  private reschedule(head: TaskHead, schedule: Schedule, now: Date): { head: TaskHead; entry: DueEntry | null } {
+    const anchor = anchorFor(policyOf(head), now);
+    const first = firstRun(schedule, now, anchor, policyOf(head));
     const moved: TaskHead = {
       ...head,
       gen: head.gen + 1,
@@ -188,13 +214,16 @@ export class TaskCommands {
       status: first ? 'ACTIVE' : 'COMPLETED',
       statusReason: first ? null : 'the schedule has no future runs',
       runCount: 0,
+      lastHandedOver: null,
+      buffered: null,
     };
     return { head: moved, entry: first ? this.entryFor(moved, first, now) : null };
   }
 
   async update(userId: string, taskId: string, patch: UpdateTaskBody, ifMatch: number | undefined): Promise<TaskHead> {
     const timezoneChanged = patch.timezone !== undefined;
-    const scheduleChanged = patch.schedule !== undefined || timezoneChanged;
+    const policyChanged = POLICY_KEYS.some((k) => patch[k] !== undefined);
+    const scheduleChanged = patch.schedule !== undefined || timezoneChanged || policyChanged;
     const json = patch.payload !== undefined || 'payload' in patch ? serializePayload(patch.payload) : undefined;
     if (patch.target) this.checkTarget(patch.target as HttpTarget, 'target');
     return this.mutate(userId, taskId, ifMatch, async (head, now) => {
@@ -207,6 +236,7 @@ export class TaskCommands {
         target: target ?? head.target,
         retryPolicy: patch.retryPolicy ? retryPolicyOf(patch.retryPolicy) : head.retryPolicy,
         payloadBytes: json === undefined ? head.payloadBytes : Buffer.byteLength(json, 'utf8'),
+        policy: policyFrom(patch, policyOf(head)),
       };
       let entry: DueEntry | null = null;
       if (scheduleChanged) {
@@ -217,7 +247,7 @@ export class TaskCommands {
         if (head.status === 'PAUSED') {
           next = { ...next, gen: head.gen + 1, nextRunAt: null };
         } else {
-          const moved = this.reschedule(next, schedule, now, truncateToSecond(now));
+          const moved = this.reschedule(next, schedule, now);
           next = moved.head;
           entry = moved.entry;
         }
@@ -235,10 +265,13 @@ export class TaskCommands {
   }
 
   async pause(userId: string, taskId: string): Promise<TaskHead> {
-    return this.mutate(userId, taskId, undefined, (head) => {
+    return this.mutate(userId, taskId, undefined, (head, now) => {
       if (head.status === 'PAUSED') return null;
       if (head.status !== 'ACTIVE') throw new TaskStateConflictError(`task is ${head.status}; only an ACTIVE task can be paused`);
-      return Promise.resolve({ head: { ...head, status: 'PAUSED', gen: head.gen + 1, nextRunAt: null, statusReason: null }, entry: null });
+      return Promise.resolve({
+        head: { ...head, status: 'PAUSED', gen: head.gen + 1, nextRunAt: null, statusReason: null, pausedAt: now.toISOString(), buffered: null },
+        entry: null,
+      });
     });
   }
 
@@ -249,21 +282,48 @@ export class TaskCommands {
         throw new TaskStateConflictError(`task is ${head.status}; only a PAUSED task can be resumed`);
       }
       const schedule = parseForApi(head.schedule, head.timezone);
+      const policy = policyOf(head);
       // Runs missed while paused are skipped: the next run counts from now.
-      const next = isRecurring(schedule)
-        ? nextRun(schedule, new Date(now.getTime() - 1), new Date(head.anchor))
+      let next = isRecurring(schedule)
+        ? firstRun(schedule, now, new Date(head.anchor), policy)
         : schedule.kind === 'at' && schedule.at.getTime() >= now.getTime()
           ? schedule.at
           : null;
+      if (policy.maxRuns !== null && head.runCount >= policy.maxRuns) next = null;
       const resumed: TaskHead = {
         ...head,
         status: next ? 'ACTIVE' : 'COMPLETED',
-        statusReason: next ? null : 'its one run fell due while the task was paused and was skipped',
+        statusReason: next ? null : isRecurring(schedule) ? 'the schedule has no further runs' : 'its one run fell due while the task was paused and was skipped',
         gen: head.gen + 1,
         nextRunAt: next?.toISOString() ?? null,
+        pausedAt: null,
       };
-      return Promise.resolve({ head: resumed, entry: next ? this.entryFor(resumed, next, now) : null });
+      return this.recordMissedWhilePaused(head, schedule, now).then(() => ({
+        head: resumed,
+        entry: next ? this.entryFor(resumed, next, now) : null,
+      }));
     });
+  }
+
+  /** The run ledger: each occurrence that fell due while the task was paused, with its reason. */
+  private async recordMissedWhilePaused(head: TaskHead, schedule: Schedule, now: Date): Promise<void> {
+    if (!head.pausedAt) return;
+    const anchor = new Date(head.anchor);
+    const missed: Date[] = [];
+    for (let t = nextRun(schedule, new Date(head.pausedAt), anchor); t && t.getTime() < now.getTime() && missed.length < MAX_CATCH_UP; t = nextRun(schedule, t, anchor)) {
+      missed.push(t);
+    }
+    await Promise.all(
+      missed.map((t) =>
+        this.deps.executions.record(
+          skippedExecution(
+            { executionId: occurrenceExecutionId(head.taskId, t), taskId: head.taskId, userId: head.userId, kind: 'scheduled', scheduledFor: t.toISOString() },
+            'PAUSED',
+            now,
+          ),
+        ),
+      ),
+    );
   }
 
   /** One run now, outside the schedule. The work is also sent at once, so it starts without waiting for a scan. */

@@ -8,6 +8,7 @@ import { occurrenceExecutionId, parseExecutionId } from '../domain/ids';
 import { parseSchedule, previewRuns } from '../domain/schedule';
 import type { TaskStatus } from '../domain/task';
 import { parseForApi } from './scheduleRules';
+import { policyOf } from './occurrencePlan';
 
 export interface TaskQueryDeps {
   readonly tasks: TaskStore;
@@ -72,6 +73,8 @@ export class TaskQueries {
       updatedAt: head.updatedAt,
       version: head.version,
       lastExecution: this.lastExecution(head, latest),
+      ...policyOf(head),
+      runCount: head.runCount,
     };
     return view;
   }
@@ -120,10 +123,10 @@ export class TaskQueries {
   async listExecutions(
     userId: string,
     taskId: string,
-    query: { limit: number; nextToken?: string },
+    query: { limit: number; nextToken?: string; include?: 'skipped' },
   ): Promise<{ items: ExecutionView[]; nextToken: string | null }> {
     const head = await this.headOf(userId, taskId);
-    const page = await this.deps.executions.list(userId, taskId, query.limit, query.nextToken);
+    const page = await this.deps.executions.list(userId, taskId, query.limit, query.nextToken, query.include === 'skipped');
     const recorded = new Set(page.items.map((r) => r.executionId));
     const views = page.items.map((record) => executionView(head, record.executionId, record, head.running[record.executionId], false)!);
     if (!query.nextToken) {

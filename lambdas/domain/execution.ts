@@ -1,6 +1,9 @@
-export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+import type { SkipReason } from './schedulePolicy';
 
-export const TERMINAL_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+/** `SKIPPED` is the run ledger's: an occurrence that did not run, with its reason. Listed on request only. */
+export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';
+
+export const TERMINAL_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
 
 export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.has(status);
@@ -45,4 +48,6 @@ export interface ExecutionRecord {
   readonly error: { readonly message: string } | null;
   /** When a RETRYING execution's next attempt is due. */
   readonly nextAttemptAt: string | null;
+  /** Why a SKIPPED occurrence did not run. */
+  readonly skipReason?: SkipReason;
 }

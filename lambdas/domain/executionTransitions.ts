@@ -1,6 +1,8 @@
 import type { AttemptRecord, ExecutionKind, ExecutionRecord } from './execution';
 import type { Lease, RetryPolicy } from './task';
 import { hasAttemptsLeft, retryDelayMs } from './retryPolicy';
+import type { SkipReason } from './schedulePolicy';
+import { SKIP_MESSAGES } from './schedulePolicy';
 
 /** What identifies an execution, whatever its state. */
 export interface ExecutionIdentity {
@@ -133,5 +135,21 @@ export function failedExecution(
     result: previous?.result ?? null,
     error: { message: reason },
     nextAttemptAt: null,
+  };
+}
+
+/** The run ledger's record of an occurrence that did not run. */
+export function skippedExecution(identity: ExecutionIdentity, reason: SkipReason, now: Date): ExecutionRecord {
+  return {
+    ...identity,
+    status: 'SKIPPED',
+    attempt: 0,
+    attempts: [],
+    startedAt: null,
+    finishedAt: now.toISOString(),
+    result: null,
+    error: { message: SKIP_MESSAGES[reason] },
+    nextAttemptAt: null,
+    skipReason: reason,
   };
 }

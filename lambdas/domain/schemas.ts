@@ -38,6 +38,23 @@ export const retryPolicySchema = z
   });
 
 const name = z.string().max(256);
+const instant = z.iso.datetime({ offset: true });
+const policyFields = {
+  startAt: instant.nullable().optional(),
+  endAt: instant.nullable().optional(),
+  maxRuns: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  overlapPolicy: z.enum(['ALLOW', 'SKIP', 'BUFFER_ONE']).optional(),
+  catchUpPolicy: z.enum(['LATEST', 'ALL', 'NONE']).optional(),
+  catchUpWindowSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
+  jitterSeconds: z.number().int().min(0).max(3600).optional(),
+};
+const windowInOrder = {
+  message: 'must be after startAt',
+  path: ['endAt'],
+};
+function startsBeforeEnd(b: { startAt?: string | null; endAt?: string | null }): boolean {
+  return !b.startAt || !b.endAt || Date.parse(b.endAt) > Date.parse(b.startAt);
+}
 const schedule = z.string().min(1).max(256);
 const timezone = z.string().min(1).max(64);
 
@@ -49,8 +66,10 @@ export const createTaskSchema = z
     target: httpTargetSchema,
     payload: z.unknown().optional(),
     retryPolicy: retryPolicySchema.optional(),
+    ...policyFields,
   })
-  .strict();
+  .strict()
+  .refine(startsBeforeEnd, windowInOrder);
 export type CreateTaskBody = z.infer<typeof createTaskSchema>;
 
 export const updateTaskSchema = z
@@ -61,8 +80,10 @@ export const updateTaskSchema = z
     target: httpTargetSchema.optional(),
     payload: z.unknown().optional(),
     retryPolicy: retryPolicySchema.optional(),
+    ...policyFields,
   })
   .strict()
+  .refine(startsBeforeEnd, windowInOrder)
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateTaskBody = z.infer<typeof updateTaskSchema>;
 
@@ -85,6 +106,8 @@ export const listTasksQuery = z
   })
   .strict();
 
-export const listExecutionsQuery = z.object({ limit, nextToken: z.string().max(1024).optional() }).strict();
+export const listExecutionsQuery = z
+  .object({ limit, nextToken: z.string().max(1024).optional(), include: z.enum(['skipped']).optional() })
+  .strict();
 
 export const tokenRequestSchema = z.object({ userId: z.string().min(1).max(128) }).strict();

@@ -15,6 +15,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, backoffSeconds: 2, maxBackoffSeconds: 300 };
 
+import type { SchedulePolicy } from './schedulePolicy';
+
 export type TaskStatus = 'ACTIVE' | 'PAUSED' | 'COMPLETED' | 'FAILED';
 
 /** A claim on one execution: at most one attempt of it runs while the lease is live. */
@@ -54,6 +56,14 @@ export interface TaskHead {
   readonly runCount: number;
   readonly payloadBytes: number;
   readonly running: Readonly<Record<string, Lease>>;
+  /** Scheduling options; absent on tasks written before they existed (then the defaults). */
+  readonly policy?: SchedulePolicy;
+  /** When the task was paused (for the run ledger on resume). */
+  readonly pausedAt?: string | null;
+  /** The occurrence handed over last (for the overlap policy). */
+  readonly lastHandedOver?: string | null;
+  /** BUFFER_ONE: the occurrence waiting for the previous execution to finish. */
+  readonly buffered?: string | null;
 }
 
 /** The payload as stored: the exact bytes delivered to the target. */

@@ -2,6 +2,7 @@ import type { ExecutionRecord, ExecutionStatus } from './execution';
 import { isTerminal } from './execution';
 import type { HttpTarget, Lease, RetryPolicy, TaskHead, TaskStatus } from './task';
 import { occurrenceExecutionId } from './ids';
+import type { SchedulePolicy } from './schedulePolicy';
 
 /** The public execution object (CONTRACT.md, Executions). */
 export interface ExecutionView {
@@ -16,6 +17,7 @@ export interface ExecutionView {
   readonly error: { readonly message: string } | null;
   readonly kind: ExecutionRecord['kind'];
   readonly nextAttemptAt: string | null;
+  readonly skipReason?: ExecutionRecord['skipReason'];
   readonly attempts?: ExecutionRecord['attempts'];
 }
 
@@ -35,6 +37,15 @@ export interface TaskView {
   readonly updatedAt: string;
   readonly version: number;
   readonly lastExecution: ExecutionView | null;
+  readonly startAt: string | null;
+  readonly endAt: string | null;
+  readonly maxRuns: number | null;
+  readonly overlapPolicy: SchedulePolicy['overlapPolicy'];
+  readonly catchUpPolicy: SchedulePolicy['catchUpPolicy'];
+  readonly catchUpWindowSeconds: number;
+  readonly jitterSeconds: number;
+  /** Occurrences handed over so far. */
+  readonly runCount: number;
 }
 
 /**
@@ -67,6 +78,7 @@ export function executionView(
     error: running ? null : (record?.error ?? null),
     kind: record?.kind ?? (executionId.includes('_t') ? 'trigger' : 'scheduled'),
     nextAttemptAt: running ? null : (record?.nextAttemptAt ?? null),
+    ...(record?.skipReason ? { skipReason: record.skipReason } : {}),
   };
   if (!withAttempts) return base;
   const attempts = [...(record?.attempts ?? [])];

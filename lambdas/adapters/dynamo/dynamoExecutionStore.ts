@@ -51,21 +51,29 @@ export class DynamoExecutionStore implements ExecutionStore {
     return records;
   }
 
-  async list(userId: string, taskId: string, limit: number, cursor: string | undefined): Promise<Page<ExecutionRecord>> {
+  async list(userId: string, taskId: string, limit: number, cursor: string | undefined, includeSkipped = false): Promise<Page<ExecutionRecord>> {
     const pk = taskPk(userId, taskId);
-    const start = decodeToken(cursor);
+    let start = decodeToken(cursor);
     if (start && start.pk !== pk) throw new InvalidPageTokenError();
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :x)',
-        ExpressionAttributeValues: { ':pk': pk, ':x': 'X#' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    return { items: (out.Items ?? []).map(toRecord), cursor: encodeToken(out.LastEvaluatedKey) };
+    const items: ExecutionRecord[] = [];
+    // Without the ledger, SKIPPED records are filtered out, so a page is refilled a few times.
+    for (let round = 0; round < 5 && items.length < limit; round++) {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :x)',
+          ExpressionAttributeValues: { ':pk': pk, ':x': 'X#', ...(includeSkipped ? {} : { ':skipped': 'SKIPPED' }) },
+          ...(includeSkipped ? {} : { FilterExpression: '#status <> :skipped', ExpressionAttributeNames: { '#status': 'status' } }),
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map(toRecord));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return { items, cursor: encodeToken(start) };
   }
 
   async latest(userId: string, taskId: string): Promise<ExecutionRecord | undefined> {
@@ -85,7 +93,7 @@ export class DynamoExecutionStore implements ExecutionStore {
           // Records only move forward: a late writer of an older attempt, or anything after a
           // terminal state, changes nothing.
           ConditionExpression:
-            'attribute_not_exists(pk) OR (#attempt < :attempt AND NOT #status IN (:ok, :failed, :cancelled)) OR ' +
+            'attribute_not_exists(pk) OR (#attempt < :attempt AND NOT #status IN (:ok, :failed, :cancelled, :skipped)) OR ' +
             '(#attempt = :attempt AND #status IN (:pending, :running))',
           ExpressionAttributeNames: { '#attempt': 'attempt', '#status': 'status' },
           ExpressionAttributeValues: {
@@ -93,6 +101,7 @@ export class DynamoExecutionStore implements ExecutionStore {
             ':ok': 'SUCCEEDED',
             ':failed': 'FAILED',
             ':cancelled': 'CANCELLED',
+            ':skipped': 'SKIPPED',
             ':pending': 'PENDING',
             ':running': 'RUNNING',
           },

@@ -200,9 +200,17 @@ export class DynamoTaskStore implements TaskStore {
   async advance(
     head: TaskHead,
     scheduledFor: string,
-    next: { nextRunAt: string | null; runCount: number; status: TaskHead['status']; statusReason: string | null; removeLeases: readonly string[] },
+    next: Parameters<TaskStore['advance']>[2],
   ): Promise<boolean> {
-    const names: Record<string, string> = { '#next': 'nextRunAt', '#gen': 'gen', '#st': 'status', '#reason': 'statusReason', '#runs': 'runCount' };
+    const names: Record<string, string> = {
+      '#next': 'nextRunAt',
+      '#gen': 'gen',
+      '#st': 'status',
+      '#reason': 'statusReason',
+      '#runs': 'runCount',
+      '#last': 'lastHandedOver',
+      '#buf': 'buffered',
+    };
     const removes = next.removeLeases.map((id, i) => {
       names[`#l${i}`] = id;
       return `running.#l${i}`;
@@ -212,7 +220,7 @@ export class DynamoTaskStore implements TaskStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK },
-          UpdateExpression: `SET #next = :next, #runs = :runs, #st = :st, #reason = :reason${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: `SET #next = :next, #runs = :runs, #st = :st, #reason = :reason, #last = :last, #buf = :buf${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           // Two scanners on one shard: only the first moves the task past this occurrence.
           ConditionExpression: '#next = :current AND #gen = :gen AND #st = :active',
           ExpressionAttributeNames: names,
@@ -224,7 +232,28 @@ export class DynamoTaskStore implements TaskStore {
             ':current': scheduledFor,
             ':gen': head.gen,
             ':active': 'ACTIVE',
+            ':last': next.lastHandedOver,
+            ':buf': next.buffered,
           },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseBuffered(head: TaskHead, executionId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK },
+          UpdateExpression: 'SET lastHandedOver = :e, buffered = :none',
+          ConditionExpression: 'buffered = :e AND #st = :active',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':e': executionId, ':none': null, ':active': 'ACTIVE' },
         }),
       );
       return true;
