@@ -5,7 +5,7 @@ import type { SchedulePolicy } from '../domain/schedulePolicy';
 import { DEFAULT_SCHEDULE_POLICY } from '../domain/schedulePolicy';
 
 /** An occurrence late by more than this, with a later one also due, counts as missed (downtime). */
-export const CATCH_UP_GRACE_MS = 10_000;
+export const CATCH_UP_GRACE_MS = 5_000;
 /** At most this many missed occurrences are run (ALL) or recorded (ledger) at once. */
 export const MAX_CATCH_UP = 100;
 

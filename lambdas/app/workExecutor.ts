@@ -80,7 +80,8 @@ export class WorkExecutor {
       taskId: message.t,
       executionId: message.e,
       lease,
-      allowedStatuses: message.k === 'trigger' ? ['ACTIVE', 'COMPLETED', 'FAILED'] : ['ACTIVE'],
+      // A recurring task is COMPLETED as its last run is handed over: that run still runs.
+      allowedStatuses: message.k === 'trigger' ? ['ACTIVE', 'COMPLETED', 'FAILED'] : ['ACTIVE', 'COMPLETED'],
       recordedAttempt,
       now: startedAt.getTime(),
     });
