@@ -4,11 +4,13 @@ import { readConfig } from '../config';
 import { compose } from '../runtime/composition';
 import { TaskCommands } from '../app/taskCommands';
 import { TaskQueries } from '../app/taskQueries';
+import { RequestRateLimiter } from '../app/requestRateLimiter';
 import { checkTargetUrl } from '../delivery/targetAddressPolicy';
 import { REDACTED, redactHeaders } from '../delivery/redactHeaders';
 import { dispatch } from './routes';
 import type { ApiServices } from './routes';
 import { problem, problemFor } from './problem';
+import { rateLimit } from './rateLimit';
 import { logger } from '../runtime/observability';
 
 const parts = compose(readConfig());
@@ -16,6 +18,7 @@ const services: ApiServices = {
   commands: new TaskCommands({
     ...parts,
     shardCount: parts.config.shardCount,
+    minIntervalSeconds: parts.config.minIntervalSeconds,
     checkTargetUrl: (url) => {
       const verdict = checkTargetUrl(url, parts.targetPolicy);
       return verdict.ok ? null : verdict.reason;
@@ -34,6 +37,17 @@ const services: ApiServices = {
   queries: new TaskQueries({ ...parts, presentHeaders: (headers) => redactHeaders(headers) }),
   signingSecrets: parts.signingSecrets,
 };
+
+/** The per-user request limit (TOCK_USER_RPS, TOCK_USER_BURST); TOCK_USER_RPS=0 turns it off. */
+const limiter =
+  parts.config.requestsPerSecondPerUser > 0
+    ? new RequestRateLimiter({
+        store: parts.rateBuckets,
+        clock: parts.clock,
+        limits: { ratePerSecond: parts.config.requestsPerSecondPerUser, burst: Math.max(1, parts.config.requestBurstPerUser) },
+        onStoreError: (error) => logger.warn('rate limit store failed; request let through', { error: error as Error }),
+      })
+    : null;
 
 type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & {
   requestContext: { authorizer?: { iam?: { userArn?: string } } };
@@ -72,4 +86,5 @@ export const handler = middy<ApiEvent, APIGatewayProxyStructuredResultV2>()
       request.response = response;
     },
   })
+  .use(rateLimit(limiter, callerOf))
   .handler(route);

@@ -6,6 +6,7 @@ import {
   PayloadTooLargeError,
   QuotaExceededError,
   RateLimitedError,
+  ScheduleTooFrequentError,
   TaskNotFoundError,
   TaskStateConflictError,
   ValidationError,
@@ -53,6 +54,9 @@ export function problem(
  */
 export function problemFor(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof ValidationError) return problem(400, error.message, { errors: error.problems });
+  if (error instanceof ScheduleTooFrequentError) {
+    return problem(400, `schedule: ${error.message}`, { errors: error.problems, extra: { quota: error.quota, limit: error.limit } });
+  }
   if (error instanceof InvalidPageTokenError) return problem(400, error.message, { errors: [{ path: 'nextToken', message: error.message }] });
   if (error instanceof TaskNotFoundError || error instanceof ExecutionNotFoundError) return problem(404, error.message);
   if (error instanceof VersionConflictError) return problem(412, error.message);

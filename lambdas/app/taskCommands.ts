@@ -5,8 +5,8 @@ import { DEFAULT_RETRY_POLICY } from '../domain/task';
 import type { CreateTaskBody, UpdateTaskBody } from '../domain/schemas';
 import { MAX_PAYLOAD_BYTES } from '../domain/schemas';
 import { newTaskId, occurrenceExecutionId, shardOf, triggerExecutionId } from '../domain/ids';
-import { PayloadTooLargeError, TaskNotFoundError, TaskStateConflictError, ValidationError, VersionConflictError } from '../domain/errors';
-import { isRecurring, nextRun } from '../domain/schedule';
+import { PayloadTooLargeError, ScheduleTooFrequentError, TaskNotFoundError, TaskStateConflictError, ValidationError, VersionConflictError } from '../domain/errors';
+import { isRecurring, minimumIntervalSeconds, nextRun } from '../domain/schedule';
 import type { Schedule } from '../domain/schedule';
 import { anchorFor, firstRun, parseForApi } from './scheduleRules';
 import type { SchedulePolicy } from '../domain/schedulePolicy';
@@ -34,6 +34,8 @@ export interface TaskCommandDeps {
    * as "[redacted]", as the API shows it, keeps the value already stored under that name.
    */
   readonly sealHeaders: (headers: Readonly<Record<string, string>>, stored: Readonly<Record<string, string>>) => Promise<Record<string, string>>;
+  /** The minimum-interval quota (TOCK_MIN_INTERVAL_SECONDS): runs of one task at least this far apart. */
+  readonly minIntervalSeconds?: number;
 }
 
 export interface SerializedPayload {
@@ -81,6 +83,13 @@ export class TaskCommands {
     if (reason) throw new ValidationError([{ path: `${path}.url`, message: reason }]);
   }
 
+  /** A new or changed schedule must not run more often than the operator allows. */
+  private checkInterval(schedule: Schedule): void {
+    const limit = this.deps.minIntervalSeconds;
+    const interval = limit === undefined ? null : minimumIntervalSeconds(schedule);
+    if (interval !== null && interval < limit!) throw new ScheduleTooFrequentError(interval, limit!);
+  }
+
   private entryFor(head: TaskHead, scheduledFor: Date, now: Date): DueEntry {
     const executionId = occurrenceExecutionId(head.taskId, scheduledFor);
     return {
@@ -111,6 +120,7 @@ export class TaskCommands {
     const now = this.deps.clock.now();
     const timezone = body.timezone ?? 'UTC';
     const schedule = parseForApi(body.schedule, timezone);
+    this.checkInterval(schedule);
     const target: HttpTarget = {
       type: 'http',
       url: body.target.url,
@@ -243,6 +253,7 @@ export class TaskCommands {
         const expression = patch.schedule ?? head.schedule;
         const timezone = patch.timezone ?? head.timezone;
         const schedule = parseForApi(expression, timezone);
+        if (patch.schedule !== undefined) this.checkInterval(schedule);
         next = { ...next, schedule: expression, timezone };
         if (head.status === 'PAUSED') {
           next = { ...next, gen: head.gen + 1, nextRunAt: null };
@@ -258,9 +269,10 @@ export class TaskCommands {
   }
 
   async delete(userId: string, taskId: string): Promise<void> {
+    // Read before the delete: the store removes the payload item with the head.
+    const stored = await this.deps.tasks.getPayload(userId, taskId);
     const removed = await this.deps.tasks.delete(userId, taskId);
     if (!removed) throw new TaskNotFoundError(taskId);
-    const stored = await this.deps.tasks.getPayload(userId, taskId);
     if (stored?.s3Key) await this.deps.payloads.delete(stored.s3Key);
   }
 

@@ -60,11 +60,27 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-/** A per-user quota is used up (number of tasks, run interval). */
+/** A per-user quota is used up (the number of tasks): a 429 naming the quota and its limit. */
 export class QuotaExceededError extends Error {
   override readonly name = 'QuotaExceededError';
-  constructor(readonly quota: string, readonly limit: number, message: string) {
-    super(message);
+  constructor(readonly quota: string, readonly limit: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * A schedule whose runs come closer together than the operator allows (the minimum-interval
+ * quota): a 400 on `schedule`, since asking again later would not help, that also names the quota.
+ */
+export class ScheduleTooFrequentError extends Error {
+  override readonly name = 'ScheduleTooFrequentError';
+  readonly quota = 'minIntervalSeconds';
+  constructor(readonly intervalSeconds: number, readonly limit: number) {
+    super(`runs ${intervalSeconds} s apart at the closest; the minimum interval between runs is ${limit} s`);
+  }
+
+  get problems(): readonly FieldProblem[] {
+    return [{ path: 'schedule', message: this.message }];
   }
 }
 

@@ -4,10 +4,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { TockConfig } from '../config';
+import { tracer } from './observability';
 import { DynamoTaskStore } from '../adapters/dynamo/dynamoTaskStore';
 import { DynamoExecutionStore } from '../adapters/dynamo/dynamoExecutionStore';
 import { DynamoDueIndex } from '../adapters/dynamo/dynamoDueIndex';
 import { DynamoSigningSecretStore } from '../adapters/dynamo/dynamoSigningSecretStore';
+import { DynamoRateBucketStore } from '../adapters/dynamo/dynamoRateBucketStore';
 import { S3PayloadStore } from '../adapters/s3/s3PayloadStore';
 import { SqsWorkQueue } from '../adapters/sqs/sqsWorkQueue';
 import { KmsSecretCipher } from '../adapters/kms/kmsSecretCipher';
@@ -23,12 +25,12 @@ import { systemClock } from '../app/ports';
  * AWS_ENDPOINT_URL_* variables, so the same code serves AWS and the local stack.
  */
 export function compose(config: TockConfig) {
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const dynamo = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+  const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  const s3 = tracer.captureAWSv3Client(new S3Client({ forcePathStyle: config.s3ForcePathStyle }));
   const cipher: SecretCipher = config.secretsKey
     ? new LocalSecretCipher(config.secretsKey)
     : config.kmsKeyId
@@ -46,7 +48,8 @@ export function compose(config: TockConfig) {
     clock,
     cipher,
     targetPolicy,
-    tasks: new DynamoTaskStore(dynamo, config.tableName),
+    tasks: new DynamoTaskStore(dynamo, config.tableName, config.maxTasksPerUser > 0 ? config.maxTasksPerUser : undefined),
+    rateBuckets: new DynamoRateBucketStore(dynamo, config.tableName),
     executions: new DynamoExecutionStore(dynamo, config.tableName, config.historyRetentionDays),
     dueIndex: new DynamoDueIndex(dynamo, config.tableName),
     payloads: new S3PayloadStore(s3, config.payloadBucket),

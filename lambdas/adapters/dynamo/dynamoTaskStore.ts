@@ -3,9 +3,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TaskHead } from '../../domain/task';
-import { IdempotencyConflictError, VersionConflictError } from '../../domain/errors';
+import { IdempotencyConflictError, QuotaExceededError, VersionConflictError } from '../../domain/errors';
 import type { ClaimResult, DueEntry, NewTask, Page, TaskStore } from '../../app/ports';
-import { decodeToken, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, PAYLOAD_SK, taskPk, userGsiPk } from './keys';
+import { decodeToken, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, PAYLOAD_SK, taskPk, userGsiPk, userKey } from './keys';
 import { dueEntryItem } from './dynamoDueIndex';
 
 const HEAD_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
@@ -27,20 +27,72 @@ function payloadItem(userId: string, taskId: string, json: string, s3Key: string
     : { pk: taskPk(userId, taskId), sk: PAYLOAD_SK, s3Key };
 }
 
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** The per-user task counter (`U#<userId>` / `QUOTA`), written in the same transaction as create and delete. */
+const QUOTA_SK = 'QUOTA';
+/** Transactions on one user's counter can collide; each is tried this often before giving up. */
+const TRANSACTION_ATTEMPTS = 8;
+
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  return error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : undefined;
+}
+
 /** Tasks in the single table: the head (small, claimed often) and the payload (large, read at delivery). */
 export class DynamoTaskStore implements TaskStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Tasks one user may have at once (TOCK_MAX_TASKS_PER_USER); unlimited when undefined. */
+    private readonly maxTasksPerUser?: number,
   ) {}
+
+  /**
+   * Runs a transaction again while it only collided with another one on the same items (two
+   * creates of one user both update the counter); any other cancellation is the caller's.
+   */
+  private async transact(items: TransactItems): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        const collided = codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+        if (!collided || attempt >= TRANSACTION_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+      }
+    }
+  }
+
+  /**
+   * The counter moves with the head in one transaction, so it is exact under any concurrency:
+   *
+   *   create A ─ count < max? ─ +1 ─┐  both in one transaction each; DynamoDB serializes them,
+   *   create B ─ count < max? ─ +1 ─┘  so the second sees the first's +1 or collides and retries
+   */
+  private counterUpdate(userId: string, delta: 1 | -1): TransactItems[number] {
+    const limited = delta === 1 && this.maxTasksPerUser !== undefined;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: userKey(userId, QUOTA_SK),
+        UpdateExpression: 'ADD #count :delta',
+        ...(limited ? { ConditionExpression: 'attribute_not_exists(#count) OR #count < :max' } : {}),
+        ExpressionAttributeNames: { '#count': 'taskCount' },
+        ExpressionAttributeValues: { ':delta': delta, ...(limited ? { ':max': this.maxTasksPerUser } : {}) },
+      },
+    };
+  }
 
   async create(task: NewTask, ttlSeconds: number): Promise<{ created: true } | { created: false; taskId: string }> {
     const { head } = task;
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItems = [
       { Put: { TableName: this.tableName, Item: headItem(head), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: payloadItem(head.userId, head.taskId, task.payloadJson, task.payloadS3Key) } },
     ];
     if (task.firstEntry) items.push({ Put: { TableName: this.tableName, Item: dueEntryItem(task.firstEntry) } });
+    const counterIndex = items.push(this.counterUpdate(head.userId, 1)) - 1;
     if (task.idempotency) {
       items.push({
         Put: {
@@ -56,14 +108,17 @@ export class DynamoTaskStore implements TaskStore {
       });
     }
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.transact(items);
       return { created: true };
     } catch (error) {
-      if (task.idempotency && error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
-          return this.existingForKey(head.userId, task.idempotency.key, task.idempotency.bodyHash);
-        }
+      const codes = cancellationCodes(error) ?? [];
+      // A replay answers with its task even when the user is at the quota now.
+      if (task.idempotency && codes[items.length - 1] === 'ConditionalCheckFailed') {
+        return this.existingForKey(head.userId, task.idempotency.key, task.idempotency.bodyHash);
+      }
+      if (codes[counterIndex] === 'ConditionalCheckFailed') {
+        const limit = this.maxTasksPerUser!;
+        throw new QuotaExceededError('tasks', limit, `you have ${limit} tasks, the most allowed; delete tasks you no longer need`, { cause: error });
       }
       throw error;
     }
@@ -180,21 +235,20 @@ export class DynamoTaskStore implements TaskStore {
 
   async delete(userId: string, taskId: string): Promise<TaskHead | undefined> {
     const pk = taskPk(userId, taskId);
+    // A transaction returns no old values: the head is read first, for the caller.
+    const head = await this.getHead(userId, taskId, true);
+    if (!head) return undefined;
     try {
-      const out = await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk, sk: HEAD_SK },
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: PAYLOAD_SK } }));
-      return toHead(out.Attributes);
+      await this.transact([
+        { Delete: { TableName: this.tableName, Key: { pk, sk: HEAD_SK }, ConditionExpression: 'attribute_exists(pk)' } },
+        this.counterUpdate(userId, -1),
+      ]);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return undefined;
       throw error;
     }
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: PAYLOAD_SK } }));
+    return head;
   }
 
   async advance(
