@@ -91,6 +91,11 @@ export interface TaskStore {
     recordedAttempt: number;
     now: number;
   }): Promise<ClaimResult>;
+  /**
+   * Gives a lease this caller holds its real attempt number. A takeover learns of the lost
+   * attempt only from the claim's answer, after its lease was written as `recorded + 1`.
+   */
+  renumberLease(args: { userId: string; taskId: string; executionId: string; lease: Lease; attempt: number }): Promise<boolean>;
 }
 
 export interface ExecutionStore {

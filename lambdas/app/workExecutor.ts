@@ -101,6 +101,13 @@ export class WorkExecutor {
       await this.deps.executions.record(failedExecution(identity, history, attempt - 1, reason, clock.now(), record));
       return 'done';
     }
+    // The claim wrote `recorded + 1`; after a takeover this attempt comes after the lost one. Its
+    // lease must say so before anything is sent, or the next takeover would count it as the lost
+    // one again and a crash loop would never run out of attempts.
+    if (attempt !== lease.attempt) {
+      const ours = await this.deps.tasks.renumberLease({ userId: message.u, taskId: message.t, executionId: message.e, lease, attempt });
+      if (!ours) return 'done';
+    }
 
     const result = await this.attempt(head, identity, attempt, startedAt);
     const finishedAt = clock.now();

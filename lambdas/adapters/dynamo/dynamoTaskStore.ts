@@ -357,6 +357,26 @@ export class DynamoTaskStore implements TaskStore {
       return { claimed: false, reason: 'held', head };
     }
   }
+
+  async renumberLease(args: Parameters<TaskStore['renumberLease']>[0]): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: taskPk(args.userId, args.taskId), sk: HEAD_SK },
+          UpdateExpression: 'SET running.#e.attempt = :attempt',
+          // Still our lease: the same start and expiry the claim wrote.
+          ConditionExpression: 'running.#e.startedAt = :startedAt AND running.#e.leaseUntil = :leaseUntil',
+          ExpressionAttributeNames: { '#e': args.executionId },
+          ExpressionAttributeValues: { ':attempt': args.attempt, ':startedAt': args.lease.startedAt, ':leaseUntil': args.lease.leaseUntil },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
 }
 
 function unmarshallItem(item: NonNullable<ConditionalCheckFailedException['Item']>): Record<string, unknown> {

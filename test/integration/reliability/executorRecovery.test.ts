@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorOf, offsetClock } from '../../chaos/inProcessApp';
+import { OK, reliabilityFixture, scriptedTarget, SHARDS } from './reliabilityFixture';
+import type { ReliabilityFixture } from './reliabilityFixture';
+
+/**
+ * The executor against DynamoDB Local when attempts are lost, tasks change under a retry, or a
+ * task is deleted mid-claim. Later executors get a clock past the lease (LEASE_MARGIN_MS is 15 s).
+ */
+let fx: ReliabilityFixture;
+
+beforeAll(async () => {
+  fx = await reliabilityFixture('executor-recovery');
+});
+
+afterAll(() => fx?.clients.destroy());
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('lost attempts', () => {
+  it('should count each lost attempt, so repeated crashes after delivery end FAILED when attempts run out', async () => {
+    // Prepare
+    const { taskId, message } = await fx.oneShot('alice', { retryPolicy: { maxAttempts: 2 } });
+    const target = scriptedTarget(['hang', 'hang', OK]);
+
+    // Act: attempt 1 is killed mid-request; a takeover after its lease is killed too; then a third delivery
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    await until(() => target.calls.length === 1);
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(60_000) }).execute(message);
+    await until(() => target.calls.length === 2);
+    const outcome = await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(120_000) }).execute(message);
+
+    // Assess
+    expect(outcome).toBe('done');
+    expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+    const record = await fx.ports.executions.get('alice', taskId, message.e, true);
+    expect(record?.status).toBe('FAILED');
+    expect(record?.attempt).toBe(2);
+  });
+
+  it('should show the takeover attempt under its own number while it runs', async () => {
+    // Prepare
+    const { taskId, message } = await fx.oneShot('alice');
+    const target = scriptedTarget(['hang']);
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    await until(() => target.calls.length === 1);
+
+    // Act
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(60_000) }).execute(message);
+    await until(() => target.calls.length === 2);
+
+    // Assess
+    const head = await fx.ports.tasks.getHead('alice', taskId, true);
+    expect(head?.running[message.e]?.attempt).toBe(2);
+    expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+  });
+});
