@@ -3,7 +3,7 @@ import type { ExecutionRecord } from '../domain/execution';
 import { isTerminal } from '../domain/execution';
 import type { AttemptResult, ExecutionIdentity } from '../domain/executionTransitions';
 import { identityOf } from './workIdentity';
-import { attemptsMade, cancelledExecution, failedExecution, historyBeforeAttempt, settleAttempt } from '../domain/executionTransitions';
+import { attemptsMade, cancelledExecution, failedExecution, historyBeforeAttempt, settleAttempt, takenOverExecution } from '../domain/executionTransitions';
 import { isUnrecordedLease } from '../domain/views';
 import { shardOf } from '../domain/ids';
 import type { Lease, TaskHead } from '../domain/task';
@@ -108,6 +108,7 @@ export class WorkExecutor {
       const ours = await this.deps.tasks.renumberLease({ userId: message.u, taskId: message.t, executionId: message.e, lease, attempt });
       if (!ours) return 'done';
     }
+    if (lost) await this.deps.executions.record(takenOverExecution(identity, history, attempt - 1, record));
 
     const result = await this.attempt(head, identity, attempt, startedAt);
     const finishedAt = clock.now();

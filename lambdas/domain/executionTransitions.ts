@@ -116,6 +116,30 @@ export function cancelledExecution(
   };
 }
 
+/**
+ * A takeover under way: the lost attempt is written into the history before the next attempt is
+ * sent, so that if the takeover is lost too, both losses show. Status RUNNING: an attempt is in
+ * flight (the sweeper re-drives it when its lease runs out, as it does any unsettled execution).
+ */
+export function takenOverExecution(
+  identity: ExecutionIdentity,
+  history: readonly AttemptRecord[],
+  lostAttempt: number,
+  previous: ExecutionRecord | undefined,
+): ExecutionRecord {
+  return {
+    ...identity,
+    status: 'RUNNING',
+    attempt: lostAttempt,
+    attempts: history,
+    startedAt: previous?.startedAt ?? history[0]?.startedAt ?? null,
+    finishedAt: null,
+    result: previous?.result ?? null,
+    error: { message: `attempt ${lostAttempt} was lost (crash or time-out); taken over` },
+    nextAttemptAt: null,
+  };
+}
+
 /** An execution whose attempts ran out without a result being recorded (lost leases, DLQ). */
 export function failedExecution(
   identity: ExecutionIdentity,

@@ -41,7 +41,10 @@ describe('lost attempts', () => {
     expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
     const record = await fx.ports.executions.get('alice', taskId, message.e, true);
     expect(record?.status).toBe('FAILED');
-    expect(record?.attempt).toBe(2);
+    expect(record?.attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'LOST'],
+      [2, 'LOST'],
+    ]);
   });
 
   it('should show the takeover attempt under its own number while it runs', async () => {
