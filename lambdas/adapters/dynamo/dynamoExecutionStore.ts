@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionRecord } from '../../domain/execution';
+import { isTerminal } from '../../domain/execution';
 import { parseExecutionId } from '../../domain/ids';
 import type { ExecutionStore, Page } from '../../app/ports';
 import { decodeToken, encodeToken, executionSk, InvalidPageTokenError, taskPk } from './keys';
@@ -85,6 +86,9 @@ export class DynamoExecutionStore implements ExecutionStore {
     const key = keyOf(execution.userId, execution.taskId, execution.executionId);
     if (!key) throw new Error(`not an execution id: ${execution.executionId}`);
     const ttl = Math.floor(Date.parse(execution.scheduledFor) / 1000) + this.retentionDays * 86_400;
+    // A terminal record may also settle a RETRYING one of the same attempt: a retry cancelled
+    // because the task was paused, or failed by the DLQ handler, adds no attempt of its own.
+    const sameAttempt = isTerminal(execution.status) ? '(:pending, :running, :retrying)' : '(:pending, :running)';
     try {
       await this.client.send(
         new PutCommand({
@@ -94,7 +98,7 @@ export class DynamoExecutionStore implements ExecutionStore {
           // terminal state, changes nothing.
           ConditionExpression:
             'attribute_not_exists(pk) OR (#attempt < :attempt AND NOT #status IN (:ok, :failed, :cancelled, :skipped)) OR ' +
-            '(#attempt = :attempt AND #status IN (:pending, :running))',
+            `(#attempt = :attempt AND #status IN ${sameAttempt})`,
           ExpressionAttributeNames: { '#attempt': 'attempt', '#status': 'status' },
           ExpressionAttributeValues: {
             ':attempt': execution.attempt,
@@ -104,6 +108,7 @@ export class DynamoExecutionStore implements ExecutionStore {
             ':skipped': 'SKIPPED',
             ':pending': 'PENDING',
             ':running': 'RUNNING',
+            ...(isTerminal(execution.status) ? { ':retrying': 'RETRYING' } : {}),
           },
         }),
       );

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkMessage } from '../../../lambdas/app/ports';
 import { executorOf, offsetClock } from '../../chaos/inProcessApp';
-import { OK, reliabilityFixture, scriptedTarget, SHARDS } from './reliabilityFixture';
+import { OK, reliabilityFixture, scriptedTarget, SHARDS, UNAVAILABLE } from './reliabilityFixture';
 import type { ReliabilityFixture } from './reliabilityFixture';
 
 /**
@@ -62,5 +63,26 @@ describe('lost attempts', () => {
     const head = await fx.ports.tasks.getHead('alice', taskId, true);
     expect(head?.running[message.e]?.attempt).toBe(2);
     expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+  });
+});
+
+describe('retries of a changed task', () => {
+  it('should cancel a retrying execution when its task was paused before the retry', async () => {
+    // Prepare
+    const { taskId, message } = await fx.oneShot('bob');
+    const target = scriptedTarget([UNAVAILABLE, OK]);
+    await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    expect((await fx.ports.executions.get('bob', taskId, message.e, true))?.status).toBe('RETRYING');
+
+    // Act
+    await fx.commands.pause('bob', taskId);
+    const retry: WorkMessage = { ...message, a: 2, k: 'retry' };
+    await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(60_000) }).execute(retry);
+
+    // Assess
+    const record = await fx.ports.executions.get('bob', taskId, message.e, true);
+    expect(record?.status).toBe('CANCELLED');
+    expect(record?.attempts).toHaveLength(1);
+    expect(target.calls).toHaveLength(1);
   });
 });
