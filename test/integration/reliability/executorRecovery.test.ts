@@ -85,4 +85,25 @@ describe('retries of a changed task', () => {
     expect(record?.attempts).toHaveLength(1);
     expect(target.calls).toHaveLength(1);
   });
+
+  it('should retry a manual trigger as a trigger, even on a task that has completed', async () => {
+    // Prepare
+    const { taskId } = await fx.oneShot('bob');
+    const head = (await fx.ports.tasks.getHead('bob', taskId, true))!;
+    await fx.ports.tasks.replace({ ...head, status: 'COMPLETED', version: head.version + 1 }, head.version, {});
+    const executionId = await fx.commands.trigger('bob', taskId);
+    const pending = (await fx.ports.executions.get('bob', taskId, executionId, true))!;
+    const first: WorkMessage = { u: 'bob', t: taskId, e: executionId, s: pending.scheduledFor, a: 1, d: Date.parse(pending.scheduledFor), k: 'trigger' };
+    const target = scriptedTarget([UNAVAILABLE, OK]);
+    await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(first);
+
+    // Act
+    await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(60_000) }).execute({ ...first, a: 2, k: 'retry' });
+
+    // Assess
+    const record = await fx.ports.executions.get('bob', taskId, executionId, true);
+    expect(record?.status).toBe('SUCCEEDED');
+    expect(record?.kind).toBe('trigger');
+    expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+  });
 });
