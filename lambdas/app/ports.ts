@@ -57,7 +57,7 @@ export interface TaskStore {
   create(task: NewTask, ttlSeconds: number): Promise<{ created: true } | { created: false; taskId: string }>;
   getHead(userId: string, taskId: string, consistent: boolean): Promise<TaskHead | undefined>;
   getHeads(keys: ReadonlyArray<{ userId: string; taskId: string }>): Promise<TaskHead[]>;
-  getPayload(userId: string, taskId: string): Promise<{ json: string | null; s3Key: string | null } | undefined>;
+  getPayload(userId: string, taskId: string, consistent?: boolean): Promise<{ json: string | null; s3Key: string | null } | undefined>;
   listHeads(userId: string, limit: number, cursor: string | undefined): Promise<Page<TaskHead>>;
   /** Replaces the head when its version is still `expectedVersion`; optionally the payload and a new due entry. */
   replace(

@@ -108,9 +108,15 @@ export class WorkExecutor {
       const ours = await this.deps.tasks.renumberLease({ userId: message.u, taskId: message.t, executionId: message.e, lease, attempt });
       if (!ours) return 'done';
     }
-    if (lost) await this.deps.executions.record(takenOverExecution(identity, history, attempt - 1, record));
+    const takenOver = lost ? takenOverExecution(identity, history, attempt - 1, record) : undefined;
+    if (takenOver) await this.deps.executions.record(takenOver);
 
     const result = await this.attempt(head, identity, attempt, startedAt);
+    if (result === 'task-deleted') {
+      // Deleted after our claim but before anything was sent: delete wins, nothing is sent.
+      await this.deps.executions.record(cancelledExecution(identity, takenOver ?? record, 'the task was deleted before the run', clock.now()));
+      return 'done';
+    }
     const finishedAt = clock.now();
     const settled = settleAttempt(
       { identity, history, attempt, startedAt, finishedAt, result, retryPolicy: head.retryPolicy, firstStartedAt: record?.startedAt ?? null },
@@ -136,11 +142,14 @@ export class WorkExecutor {
     return 'done';
   }
 
-  private async attempt(head: TaskHead, identity: ExecutionIdentity, attempt: number, startedAt: Date): Promise<AttemptResult> {
+  private async attempt(head: TaskHead, identity: ExecutionIdentity, attempt: number, startedAt: Date): Promise<AttemptResult | 'task-deleted'> {
     let body: string | undefined;
     try {
-      const stored = await this.deps.tasks.getPayload(head.userId, head.taskId);
-      const json = stored?.s3Key ? await this.deps.payloads.get(stored.s3Key) : (stored?.json ?? 'null');
+      // A missing payload means the task was deleted since the claim, unless an eventually
+      // consistent read missed a task created a moment ago: only a consistent read can tell.
+      const stored = (await this.deps.tasks.getPayload(head.userId, head.taskId)) ?? (await this.deps.tasks.getPayload(head.userId, head.taskId, true));
+      if (!stored) return 'task-deleted';
+      const json = stored.s3Key ? await this.deps.payloads.get(stored.s3Key) : (stored.json ?? 'null');
       body = head.target.method === 'GET' ? undefined : bodyOf(json);
     } catch (error) {
       return { kind: 'retriable', error: `could not load the payload: ${(error as Error).message}`, durationMs: 0 };

@@ -155,9 +155,9 @@ export class DynamoTaskStore implements TaskStore {
     return heads;
   }
 
-  async getPayload(userId: string, taskId: string): Promise<{ json: string | null; s3Key: string | null } | undefined> {
+  async getPayload(userId: string, taskId: string, consistent = false): Promise<{ json: string | null; s3Key: string | null } | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: taskPk(userId, taskId), sk: PAYLOAD_SK } }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: taskPk(userId, taskId), sk: PAYLOAD_SK }, ConsistentRead: consistent }),
     );
     if (!Item) return undefined;
     return { json: typeof Item.json === 'string' ? Item.json : null, s3Key: typeof Item.s3Key === 'string' ? Item.s3Key : null };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkMessage } from '../../../lambdas/app/ports';
+import type { TaskStore, WorkMessage } from '../../../lambdas/app/ports';
 import { executorOf, offsetClock } from '../../chaos/inProcessApp';
 import { OK, reliabilityFixture, scriptedTarget, SHARDS, UNAVAILABLE } from './reliabilityFixture';
 import type { ReliabilityFixture } from './reliabilityFixture';
@@ -105,5 +105,34 @@ describe('retries of a changed task', () => {
     expect(record?.status).toBe('SUCCEEDED');
     expect(record?.kind).toBe('trigger');
     expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+  });
+});
+
+describe('delete during a claim', () => {
+  it('should not deliver a task deleted between its claim and its delivery, and cancel the execution', async () => {
+    // Prepare
+    const { taskId, message } = await fx.oneShot('carol');
+    const target = scriptedTarget([OK]);
+    const tasks = new Proxy(fx.ports.tasks, {
+      get(store, property) {
+        if (property === 'claim') {
+          return async (args: Parameters<TaskStore['claim']>[0]) => {
+            const claim = await store.claim(args);
+            await fx.commands.delete(args.userId, args.taskId);
+            return claim;
+          };
+        }
+        const value = Reflect.get(store, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(store) : value;
+      },
+    });
+
+    // Act
+    await executorOf({ ...fx.ports, tasks }, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+
+    // Assess
+    expect(target.calls).toHaveLength(0);
+    const record = await fx.ports.executions.get('carol', taskId, message.e, true);
+    expect(record?.status).toBe('CANCELLED');
   });
 });
