@@ -33,7 +33,14 @@ export class SweepPlanner {
   async sweep(shard: number, fromMs: number, toMs: number, tag: string): Promise<number> {
     const entries = (await this.deps.dueIndex.query(shard, fromMs, toMs)).filter((e) => !this.swept.has(`${tag}|${e.executionId}|${e.attempt}`));
     if (entries.length === 0) return 0;
+    const redriven = await this.redrive(entries, tag);
+    // Remembered only once handled: a sweep that failed half-way (throttled, SQS down) is
+    // repeated by the next pass of the same band, not left to the next band minutes later.
     for (const e of entries) this.swept.set(`${tag}|${e.executionId}|${e.attempt}`, e.dueAt);
+    return redriven;
+  }
+
+  private async redrive(entries: DueEntry[], tag: string): Promise<number> {
     const heads = new Map(
       (await this.deps.tasks.getHeads(entries.map((e) => ({ userId: e.userId, taskId: e.taskId })))).map((h) => [h.taskId, h]),
     );
