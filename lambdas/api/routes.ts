@@ -124,6 +124,19 @@ export async function dispatch(
     return problem(405, `${method} is not allowed on ${path}; use ${allowed}`, { headers: { allow: allowed } });
   }
   const params: Record<string, string> = {};
-  hit.r.names.forEach((name, i) => (params[name] = decodeURIComponent(hit.m![i + 1]!)));
+  for (const [i, name] of hit.r.names.entries()) {
+    const decoded = decodePathSegment(hit.m![i + 1]!);
+    // A segment that is not valid percent-encoding names nothing that can exist.
+    if (decoded === undefined) return problem(404, `no resource at ${path}`);
+    params[name] = decoded;
+  }
   return hit.r.handle(build(params), services);
+}
+
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
