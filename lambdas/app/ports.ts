@@ -13,9 +13,10 @@ export interface DueEntry {
   readonly attempt: number;
   /**
    * occurrence: the task's next run (checked against the task); retry, trigger, catchup: an
-   * execution already decided on; buffered: a BUFFER_ONE run waiting for the previous one.
+   * execution already decided on; buffered: a BUFFER_ONE run waiting for the previous one;
+   * watch: a second look at an execution when the lease of its attempt `attempt` runs out.
    */
-  readonly kind: 'occurrence' | 'retry' | 'trigger' | 'catchup' | 'buffered';
+  readonly kind: 'occurrence' | 'retry' | 'trigger' | 'catchup' | 'buffered' | 'watch';
   /** The task's schedule generation when the entry was written; stale entries are skipped. */
   readonly gen: number;
 }

@@ -217,7 +217,10 @@ export class ShardScanner {
       d: Math.max(entry.dueAt, Date.parse(scheduledFor)),
       k: entry.kind,
     };
-    return { entry, message, deduplicationId: `${executionId}:${entry.attempt}` };
+    // A watch looks again at an attempt already handed over as `id:attempt`: FIFO de-duplication
+    // (5 minutes) would drop it under the same id.
+    const deduplicationId = entry.kind === 'watch' ? `${executionId}:${entry.attempt}:watch` : `${executionId}:${entry.attempt}`;
+    return { entry, message, deduplicationId };
   }
 
   /** Sends each hand-over at its due instant: never before, and as soon after as the queue allows. */

@@ -1,5 +1,7 @@
 import type { Clock, DueEntry, DueIndex, ExecutionStore, TaskStore, WorkQueue } from './ports';
 import { isTerminal } from '../domain/execution';
+import type { Lease } from '../domain/task';
+import { isUnrecordedLease } from '../domain/views';
 
 /** Ages at which an entry is checked again: by then its work should be settled or in flight. */
 export const SWEEP_BANDS_MS = [30_000, 6 * 60_000, 20 * 60_000] as const;
@@ -67,14 +69,22 @@ export class SweepPlanner {
       ]),
     );
     const now = this.deps.clock.now().getTime();
+    const watches: DueEntry[] = [];
     const lost = live.filter((e) => {
       const record = records.get(e.executionId);
       if (record && isTerminal(record.status)) return false;
       if (record && record.status === 'RETRYING' && record.attempt >= e.attempt) return false;
-      const lease = heads.get(e.taskId)!.running[e.executionId];
-      if (lease && lease.leaseUntil >= now && lease.attempt >= e.attempt) return false;
+      const head = heads.get(e.taskId)!;
+      const lease = head.running[e.executionId];
+      if (lease && lease.leaseUntil >= now && lease.attempt >= e.attempt) {
+        // In flight, or held by an attempt that died (a crash, a restart of everything): look
+        // again the moment its lease runs out, rather than at the next band minutes later.
+        if (isUnrecordedLease(lease, record)) watches.push(watchOf(e, lease, head.gen));
+        return false;
+      }
       return true;
     });
+    for (const watch of watches) await this.deps.dueIndex.put(watch);
     if (lost.length === 0) return notHandedOver.length;
     await this.deps.queue.send(
       lost.map((e: DueEntry) => ({
@@ -92,6 +102,14 @@ export class SweepPlanner {
     );
     return lost.length + notHandedOver.length;
   }
+}
+
+/**
+ * A due entry at the instant a lease runs out. Handed over, its message (attempt = the lease's)
+ * finds the attempt recorded and does nothing, or takes the execution over.
+ */
+function watchOf(entry: DueEntry, lease: Lease, gen: number): DueEntry {
+  return { ...entry, kind: 'watch', dueAt: lease.leaseUntil + 1, attempt: lease.attempt, gen };
 }
 
 function isRecurringExpression(schedule: string): boolean {

@@ -9,7 +9,7 @@ const workMessageSchema = z.object({
   s: z.iso.datetime(),
   a: z.number().int().min(1),
   d: z.number().int(),
-  k: z.enum(['occurrence', 'retry', 'trigger', 'catchup', 'buffered']),
+  k: z.enum(['occurrence', 'retry', 'trigger', 'catchup', 'buffered', 'watch']),
 });
 
 /** A work message from a queue record, or undefined for a body that is not one (poison). */

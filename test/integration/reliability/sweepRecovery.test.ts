@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkMessage, WorkQueue } from '../../../lambdas/app/ports';
 import { SweepPlanner } from '../../../lambdas/app/sweepPlanner';
-import { offsetClock } from '../../chaos/inProcessApp';
-import { reliabilityFixture } from './reliabilityFixture';
+import { ShardScanner } from '../../../lambdas/app/shardScanner';
+import { executorOf, offsetClock, realSleep } from '../../chaos/inProcessApp';
+import { OK, reliabilityFixture, scriptedTarget, SHARDS } from './reliabilityFixture';
 import type { ReliabilityFixture } from './reliabilityFixture';
 
 /** Re-drive from the truth (invariant 4) when the re-drive itself is interrupted. */
@@ -48,5 +49,31 @@ describe('sweeps', () => {
     // Assess
     expect(redriven).toBe(1);
     expect(queue.sent.map((m) => m.e)).toEqual([message.e]);
+  });
+
+  it('should take over an attempt that died holding its lease as soon as the lease runs out', async () => {
+    // Prepare: attempt 1 is killed mid-request (as by kill -9 of the whole stack)
+    const { taskId, message } = await fx.oneShot('erin');
+    const target = scriptedTarget(['hang', OK]);
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    await target.firstCall;
+    const lease = (await fx.ports.tasks.getHead('erin', taskId, true))!.running[message.e]!;
+    const queue = recordingQueue(0);
+
+    // Act: a sweep (after a restart) finds the lease live; a scanner runs when it has run out
+    await new SweepPlanner({ ...fx.ports, queue, clock: offsetClock(0) }, () => Promise.resolve()).sweep(0, message.d - 60_000, Date.now(), 'q2');
+    const sentWhileLive = queue.sent.filter((m) => m.e === message.e);
+    const lateClock = offsetClock(lease.leaseUntil + 300 - Date.now());
+    await new ShardScanner({ ...fx.ports, queue, clock: lateClock, sleep: realSleep }).run(0, 1_500);
+    const watch = queue.sent.find((m) => m.k === 'watch');
+    await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: lateClock }).execute(watch!);
+
+    // Assess
+    expect(sentWhileLive).toEqual([]);
+    expect(watch).toMatchObject({ e: message.e, a: 1, d: lease.leaseUntil + 1 });
+    expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+    const record = await fx.ports.executions.get('erin', taskId, message.e, true);
+    expect(record?.status).toBe('SUCCEEDED');
+    expect(record?.attempts.map((a) => a.outcome)).toEqual(['LOST', 'SUCCEEDED']);
   });
 });
