@@ -53,12 +53,16 @@ type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & {
   requestContext: { authorizer?: { iam?: { userArn?: string } } };
 };
 
-/** The caller: the verified token's `sub`, or the IAM principal on `/iam/v1` routes. Never the body. */
+/**
+ * The caller: the verified token's `sub`, or the IAM principal on `/iam/v1` routes. Never the body.
+ * Keys join the user id and user input with `#` (`I#<userId>#<key>`), so an id containing `#`
+ * could reach another user's items; Cognito subs (UUIDs) and ARNs never contain one.
+ */
 function callerOf(event: ApiEvent): string | undefined {
   const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
-  if (typeof sub === 'string' && sub.length > 0) return sub;
+  if (typeof sub === 'string' && sub.length > 0) return sub.includes('#') ? undefined : sub;
   const arn = event.requestContext.authorizer?.iam?.userArn;
-  return arn ? `iam:${arn}` : undefined;
+  return arn && !arn.includes('#') ? `iam:${arn}` : undefined;
 }
 
 async function route(event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> {

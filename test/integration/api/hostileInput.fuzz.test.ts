@@ -369,6 +369,12 @@ describe('hostile input to the API (fast-check, real handler and DynamoDB Local)
     );
   });
 
+  it("should refuse a caller id with the key separator, which could reach another user's keys", async () => {
+    // `I#<userId>#<key>`: user "fuzz-owner#k" with key "1" would be user "fuzz-owner" with key "k#1".
+    const response = await send({ method: 'POST', url: '/v1/tasks', userId: `${OWNER}#k`, body: validTask(), headers: { 'idempotency-key': '1' } });
+    expect(response.status).toBe(401);
+  });
+
   it("should leave the other user's task untouched through all of it", async () => {
     const other = await api.call({ method: 'GET', url: `/v1/tasks/${otherTaskId}`, userId: OTHER });
     expect(other.status).toBe(200);

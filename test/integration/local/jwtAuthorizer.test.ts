@@ -140,6 +140,28 @@ describe('JWT authorizer in front of /v1', () => {
     expectUnauthorized(await getTasks(`Bearer ${signed(validClaims(overrides))}`), detail);
   });
 
+  it.each([
+    ['alg "None"', { alg: 'None' }],
+    ['alg "NONE"', { alg: 'NONE' }],
+    ['no alg at all', { alg: undefined }],
+    ['alg RS512', { alg: 'RS512' }],
+  ])('should refuse %s even with a valid RS256 signature', async (_case, header) => {
+    expectUnauthorized(await getTasks(`Bearer ${signed(validClaims(), header)}`), /must be RS256/);
+  });
+
+  it.each([
+    ['an issuer that differs only in case', { iss: 'Tock-Local' }, /issuer/],
+    ['an issuer with a trailing slash', { iss: 'tock-local/' }, /issuer/],
+    ['an audience list without "tock"', { aud: ['other', 'tock-admin'] }, /audience/],
+    ['no audience', { aud: undefined }, /audience/],
+    ['exp as a string', { exp: String(nowSeconds() + 600) }, /exp/],
+    ['exp exactly now', { exp: nowSeconds() }, /expired/],
+    ['a sub that is an object', { sub: { id: 'alice' } }, /sub/],
+    ['a blank sub', { sub: '   ' }, /sub/],
+  ])('should refuse %s', async (_case, overrides, detail) => {
+    expectUnauthorized(await getTasks(`Bearer ${signed(validClaims(overrides))}`), detail);
+  });
+
   it('should accept an audience list that includes "tock"', async () => {
     const response = await getTasks(`Bearer ${signed(validClaims({ aud: ['other', 'tock'] }))}`);
     expect(response.status).toBe(200);
