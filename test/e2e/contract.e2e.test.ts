@@ -295,6 +295,9 @@ describe('delivery and executions', () => {
     expect(t.lastExecution).toMatchObject({ status: 'FAILED', attempt: 1, result: { statusCode: 400, body: 'nope' } });
     await new Promise((r) => setTimeout(r, 2500));
     expect(receiver.requests.filter((r) => r.path === '/bad')).toHaveLength(1);
+    const revived = await api('PATCH', `/v1/tasks/${taskId}`, { token: alice, body: { schedule: `at(${inSeconds(3600)})` } });
+    expect(revived.json).toMatchObject({ status: 'ACTIVE', version: 2 });
+    expect(typeof revived.json.nextRunAt).toBe('string');
   });
 
   it('should run nothing while paused, cancel what was due, and trigger one run now', async () => {
