@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack } from '../support/stack';
+import { until } from '../support/until';
 import type { RunningStack } from '../support/stack';
 import { apiClient } from '../support/api';
 import type { ApiClient } from '../support/api';
@@ -22,15 +23,6 @@ async function create(path: string, body: Record<string, unknown>): Promise<stri
   return res.json.taskId as string;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 async function ledger(taskId: string): Promise<Array<{ status: string; skipReason?: string; scheduledFor: string }>> {
   const res = await api.call('GET', `/v1/tasks/${taskId}/executions?include=skipped&limit=100`, undefined, { token });
