@@ -210,7 +210,10 @@ export function taskFormPage(ctx: AppContext, taskId?: string): Page {
         }
         const first = showErrors([]);
         const stale = error.status === 412 ? h('p', null, 'Someone changed this task since you opened it. ', h('a', { href: `#/tasks/${encodeURIComponent(taskId ?? '')}` }, 'Open it again'), ' to see the changes.') : null;
-        replaceContent(formProblem, problemBanner(new TockApiError({ ...error.problem, errors: unplaced })), stale);
+        const allPlaced = unplaced.length === 0 && (error.problem.errors?.length ?? 0) > 0;
+        replaceContent(formProblem, allPlaced
+          ? h('p', { class: 'problem', role: 'alert' }, 'The task was not saved: please correct the fields marked above.')
+          : problemBanner(new TockApiError({ ...error.problem, errors: unplaced })), stale);
         (first ?? formProblem.querySelector<HTMLElement>('[role=alert]'))?.focus();
       } else {
         replaceContent(formProblem, problemBanner(error));
