@@ -61,7 +61,7 @@ function cronInWords(fields: CronFields, zone: string): string {
   const months = fields.months.length === 12 ? '' : ` in ${list(fields.months.map((m) => MONTHS[m - 1]!))}`;
   if (time.kind === 'at') return `${days ?? 'every day'} at ${time.text} ${zone}${months}${years}`;
   const wallClockMatters = days !== undefined || months !== '' || years !== '' || fields.hours.length < 24;
-  const onDays = days === undefined ? '' : `, ${days.replace(/^every /, 'on ')}`;
+  const onDays = days === undefined || days === 'every day' ? '' : `, ${days.startsWith('every ') ? `on ${plural(days.slice('every '.length))}` : days}`;
   return `${time.text}${wallClockMatters ? ` ${zone}` : ''}${onDays}${months}${years}`;
 }
 
@@ -167,6 +167,11 @@ function pad(value: number, width = 2): string {
 function ordinal(day: number): string {
   const suffix = day % 10 === 1 && day !== 11 ? 'st' : day % 10 === 2 && day !== 12 ? 'nd' : day % 10 === 3 && day !== 13 ? 'rd' : 'th';
   return `${day}${suffix}`;
+}
+
+/** "weekday" -> "weekdays", "Monday and Friday" -> "Mondays and Fridays". */
+function plural(days: string): string {
+  return days.replace(/\b(weekday|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/g, '$1s');
 }
 
 /** "a", "a and b", "a, b and c". */
