@@ -79,6 +79,27 @@ export interface TockSettings {
    */
   readonly apiThrottleBurstLimit: number;
   /**
+   * Requests per second one user may make, sustained (`TOCK_USER_RPS`); 0 turns the per-user
+   * limit off. docs/security.md explains the token bucket.
+   * @default 100
+   */
+  readonly userRequestsPerSecond: number;
+  /**
+   * Requests one user may make at once after a quiet spell (`TOCK_USER_BURST`).
+   * @default 200
+   */
+  readonly userRequestBurst: number;
+  /**
+   * Tasks one user may have at once, whatever their status (`TOCK_MAX_TASKS_PER_USER`); 0 means no limit.
+   * @default 10000
+   */
+  readonly maxTasksPerUser: number;
+  /**
+   * Shortest gap allowed between two runs of one task, in seconds (`TOCK_MIN_INTERVAL_SECONDS`).
+   * @default 1 - whatever the schedule engine accepts
+   */
+  readonly minIntervalSeconds: number;
+  /**
    * Custom domain for the API (for example `api.tock.example.com`); needs `certificateArn`.
    * @default - none, the API answers on its execute-api URL only
    */
@@ -120,6 +141,10 @@ export const DEFAULT_SETTINGS = {
   maxAttemptTimeoutSeconds: 60,
   apiThrottleRateLimit: 10_000,
   apiThrottleBurstLimit: 5_000,
+  userRequestsPerSecond: 100,
+  userRequestBurst: 200,
+  maxTasksPerUser: 10_000,
+  minIntervalSeconds: 1,
   corsAllowedOrigins: [],
   userPoolThreatProtection: true,
 } as const satisfies Omit<TockSettings, 'scannerReservedConcurrency'>;
@@ -216,6 +241,10 @@ export function parseSettings(raw: Raw): TockSettings {
     maxAttemptTimeoutSeconds: integer(raw, 'maxAttemptTimeoutSeconds', DEFAULT_SETTINGS.maxAttemptTimeoutSeconds, 1, 840),
     apiThrottleRateLimit: integer(raw, 'apiThrottleRateLimit', DEFAULT_SETTINGS.apiThrottleRateLimit, 1, 1_000_000),
     apiThrottleBurstLimit: integer(raw, 'apiThrottleBurstLimit', DEFAULT_SETTINGS.apiThrottleBurstLimit, 1, 1_000_000),
+    userRequestsPerSecond: integer(raw, 'userRequestsPerSecond', DEFAULT_SETTINGS.userRequestsPerSecond, 0, 1_000_000),
+    userRequestBurst: integer(raw, 'userRequestBurst', DEFAULT_SETTINGS.userRequestBurst, 1, 1_000_000),
+    maxTasksPerUser: integer(raw, 'maxTasksPerUser', DEFAULT_SETTINGS.maxTasksPerUser, 0, 100_000_000),
+    minIntervalSeconds: integer(raw, 'minIntervalSeconds', DEFAULT_SETTINGS.minIntervalSeconds, 1, 31_536_000),
     customDomainName,
     certificateArn,
     alarmEmail,

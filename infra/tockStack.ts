@@ -86,6 +86,13 @@ export class TockStack extends Stack {
     const common = { serviceName, logLevel: settings.logLevel, logRetention, retainLogs: retain, environment };
     const api = new TockFunction(this, 'Api', {
       ...common, entry: 'api', description: 'Tock HTTP API', timeout: Duration.seconds(10), memorySize: 1024,
+      environment: {
+        ...environment,
+        TOCK_USER_RPS: String(settings.userRequestsPerSecond),
+        TOCK_USER_BURST: String(settings.userRequestBurst),
+        TOCK_MAX_TASKS_PER_USER: String(settings.maxTasksPerUser),
+        TOCK_MIN_INTERVAL_SECONDS: String(settings.minIntervalSeconds),
+      },
     });
     const scanner = new TockFunction(this, 'Scanner', {
       ...common, entry: 'scanner', description: 'Tock scanner: hands one shard\'s due work to the queue at its second',

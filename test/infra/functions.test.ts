@@ -59,12 +59,19 @@ describe('resource variables', () => {
     'TOCK_HISTORY_RETENTION_DAYS', 'TOCK_MAX_ATTEMPT_TIMEOUT_SECONDS', 'TOCK_SHARD_COUNT'];
 
   it.each([
-    ['Api', ['TOCK_KMS_KEY_ID', 'TOCK_PAYLOAD_BUCKET', 'TOCK_QUEUE_URL', 'TOCK_TABLE_NAME']],
+    ['Api', ['TOCK_KMS_KEY_ID', 'TOCK_MAX_TASKS_PER_USER', 'TOCK_MIN_INTERVAL_SECONDS', 'TOCK_PAYLOAD_BUCKET', 'TOCK_QUEUE_URL', 'TOCK_TABLE_NAME',
+      'TOCK_USER_BURST', 'TOCK_USER_RPS']],
     ['Scanner', ['TOCK_QUEUE_URL', 'TOCK_SCANNER_RUN_MS', 'TOCK_TABLE_NAME']],
     ['Executor', ['TOCK_KMS_KEY_ID', 'TOCK_PAYLOAD_BUCKET', 'TOCK_QUEUE_URL', 'TOCK_TABLE_NAME']],
     ['DeadLetters', ['TOCK_DLQ_URL', 'TOCK_TABLE_NAME']],
   ] as const)('should name to %s only the resources it is granted', (name, own) => {
     expect(Object.keys(environmentOf(name)).sort()).toEqual([...shared, ...own].sort());
+  });
+
+  it('should give the api the per-user limits and quotas', () => {
+    expect(environmentOf('Api')).toMatchObject({
+      TOCK_USER_RPS: '100', TOCK_USER_BURST: '200', TOCK_MAX_TASKS_PER_USER: '10000', TOCK_MIN_INTERVAL_SECONDS: '1',
+    });
   });
 
   it('should let the scanner hand work over for 55 s of its 70 s timeout', () => {
