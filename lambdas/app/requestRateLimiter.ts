@@ -36,6 +36,9 @@ interface Lease {
   lastTatUs: number | undefined;
 }
 
+/** Conditional writes one lease may try while other instances take the same user's tokens. */
+const LEASE_ROUNDS = 6;
+
 /** Users whose leases one instance remembers; the oldest are forgotten first. */
 const MAX_REMEMBERED_USERS = 10_000;
 
@@ -71,12 +74,16 @@ export class RequestRateLimiter {
     }
     let granted: { tokens: number; tatUs: number | undefined };
     try {
-      granted = await this.lease(userId, nowUs, knownTatUs);
+      granted = await this.lease(userId, knownTatUs);
     } catch (error) {
       this.options.onStoreError?.(error);
       return;
     }
-    this.remember(userId, { tokens: Math.max(0, granted.tokens - 1), expiresAt: now + this.leaseMs, lastTatUs: granted.tatUs });
+    // Requests of one user served at once by this instance may each have leased: keep what is left of both.
+    const current = this.leases.get(userId);
+    const left = current && current.expiresAt > now ? current.tokens : 0;
+    const lastTatUs = Math.max(granted.tatUs ?? 0, current?.lastTatUs ?? 0) || undefined;
+    this.remember(userId, { tokens: left + Math.max(0, granted.tokens - 1), expiresAt: now + this.leaseMs, lastTatUs });
     if (granted.tokens === 0) throw new RateLimitedError(secondsUntilToken(granted.tatUs, nowUs, this.options.limits));
   }
 
@@ -89,13 +96,16 @@ export class RequestRateLimiter {
   /**
    * Up to `leaseTokens` from the shared bucket. Which of the two writes fits depends on `tat`,
    * which we do not read first: we guess from the last value seen, and a failed condition returns
-   * the current one, so the second try is informed. Races with other instances may need a third.
+   * the current one, so the second try is informed. Races with other instances may need more.
    */
-  private async lease(userId: string, nowUs: number, lastTatUs: number | undefined): Promise<{ tokens: number; tatUs: number | undefined }> {
-    const { limits, store } = this.options;
+  private async lease(userId: string, lastTatUs: number | undefined): Promise<{ tokens: number; tatUs: number | undefined }> {
+    const { limits, store, clock } = this.options;
     const interval = tokenIntervalUs(limits);
     let tatUs = lastTatUs;
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < LEASE_ROUNDS; round++) {
+      // The clock is read again each round: the `tat` another instance just wrote was computed
+      // from its later clock, and an older `now` would undercount the tokens left.
+      const nowUs = clock.now().getTime() * 1000;
       const wanted = Math.min(this.leaseTokens, tokensAvailable(tatUs, nowUs, limits));
       if (wanted < 1) break;
       const cost = wanted * interval;
