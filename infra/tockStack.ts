@@ -4,6 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { bindPayloadBucket, bindQueueConsumer, bindQueueSender, bindSecretsKey, bindTable } from './constructs/bindings';
+import { ConsoleHosting } from './constructs/consoleHosting';
 import { PayloadStorage } from './constructs/payloadStorage';
 import { ScannerTriggers } from './constructs/scannerTriggers';
 import { TockFunction } from './constructs/tockFunction';
@@ -39,7 +40,7 @@ export interface TockStackProps extends StackProps {
  * Everything Tock runs on in one account and region (DESIGN.md's card): the table, the FIFO work
  * queue and its DLQ, the payload bucket, the key for target header secrets, the four functions
  * with least-privilege bindings, one scanner schedule per shard, the HTTP API with Cognito and IAM
- * auth, and the dashboard and alarms.
+ * auth, the web console on CloudFront, and the dashboard and alarms.
  */
 export class TockStack extends Stack {
   public readonly settings: TockSettings;
@@ -50,6 +51,7 @@ export class TockStack extends Stack {
   public readonly functions: Readonly<Record<'api' | 'scanner' | 'executor' | 'dlq', TockFunction>>;
   public readonly scannerTriggers: ScannerTriggers;
   public readonly httpApi: TockHttpApi;
+  public readonly console: ConsoleHosting;
   public readonly monitoring: TockMonitoring;
 
   constructor(scope: Construct, id: string, props: TockStackProps = {}) {
@@ -148,6 +150,14 @@ export class TockStack extends Stack {
       certificateArn: settings.certificateArn,
     });
 
+    // The web console on CloudFront, signing in through the user pool's Hosted UI.
+    this.console = new ConsoleHosting(this, 'Console', {
+      api: this.httpApi.api,
+      userPool: this.httpApi.userPool,
+      logRetentionDays: settings.logRetentionDays,
+    });
+    this.httpApi.acceptTokensFrom(this.console.client);
+
     this.monitoring = new TockMonitoring(this, 'Monitoring', {
       serviceName,
       api: this.httpApi.api,
@@ -163,6 +173,8 @@ export class TockStack extends Stack {
   private addOutputs(): void {
     const outputs: Record<string, string> = {
       ApiUrl: this.httpApi.stage.url,
+      ConsoleUrl: this.console.url,
+      HostedUiDomain: this.console.domain.baseUrl(),
       UserPoolId: this.httpApi.userPool.userPoolId,
       UserPoolClientId: this.httpApi.userPoolClient.userPoolClientId,
       IamRoutesArn: this.httpApi.iamRoutesArn,

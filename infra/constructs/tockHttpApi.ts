@@ -1,15 +1,15 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod, DomainName, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool,
 } from 'aws-cdk-lib/aws-cognito';
-import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPoolClient, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -80,6 +80,7 @@ export class TockHttpApi extends Construct {
   public readonly userPoolClient: UserPoolClient;
   public readonly accessLogs: LogGroup;
   public readonly domainName?: DomainName;
+  private readonly acceptedClients: IUserPoolClient[] = [];
 
   constructor(scope: Construct, id: string, props: TockHttpApiProps) {
     super(scope, id);
@@ -125,6 +126,7 @@ export class TockHttpApi extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+    this.acceptedClients.push(this.userPoolClient);
 
     const origins = props.corsAllowedOrigins ?? [];
     this.api = new HttpApi(this, 'Api', {
@@ -140,7 +142,11 @@ export class TockHttpApi extends Construct {
     });
 
     const integration = new HttpLambdaIntegration('Handler', props.handler);
-    const jwt = new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, { userPoolClients: [this.userPoolClient] });
+    // The user pool's JWT authorizer; its audience is read at synth time, so clients added later
+    // (the web console's, through acceptTokensFrom) are accepted too.
+    const jwt = new HttpJwtAuthorizer('CognitoJwt', `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`, {
+      jwtAudience: Lazy.list({ produce: () => this.acceptedClients.map((client) => client.userPoolClientId) }),
+    });
     this.api.addRoutes({ path: '/v1/{proxy+}', methods: [HttpMethod.ANY], integration, authorizer: jwt });
     this.api.addRoutes({ path: '/iam/v1/{proxy+}', methods: [HttpMethod.ANY], integration, authorizer: new HttpIamAuthorizer() });
     const [health] = this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration, authorizer: new HttpNoneAuthorizer() });
@@ -165,6 +171,11 @@ export class TockHttpApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
       domainMapping: this.domainName ? { domainName: this.domainName } : undefined,
     });
+  }
+
+  /** Lets the /v1 routes accept tokens issued to another app client of the user pool (the web console's). */
+  acceptTokensFrom(client: IUserPoolClient): void {
+    this.acceptedClients.push(client);
   }
 
   /** The execute-api ARN pattern a service caller's IAM policy must allow for the IAM routes. */

@@ -13,7 +13,10 @@ const REVIEWED_SUPPRESSIONS = new Set([
   'AwsSolutions-COG2', // MFA optional
   'AwsSolutions-COG3', // only when the operator turns threat protection off
   'AwsSolutions-APIG4', // GET /health is public
-  'AwsSolutions-S1', // the access-log bucket does not log itself
+  'AwsSolutions-S1', // the access-log buckets do not log themselves
+  'AwsSolutions-CFR1', // the console has no geo restriction
+  'AwsSolutions-CFR2', // no WAF in front of the console by default
+  'AwsSolutions-CFR4', // the console's default *.cloudfront.net certificate
 ]);
 
 function findings(stack: TockStack): { errors: string[]; warnings: string[] } {

@@ -34,14 +34,15 @@ describe('routes', () => {
     expect(open.map((route) => route.RouteKey)).toEqual(['GET /health']);
   });
 
-  it('should validate tokens issued by the user pool for its app client', () => {
+  it('should validate tokens issued by the user pool for its app clients (the API\'s and the console\'s)', () => {
     const { id: pool } = resourceNamed(template, 'AWS::Cognito::UserPool', 'HttpUsers');
     const { id: client } = resourceNamed(template, 'AWS::Cognito::UserPoolClient', 'HttpUsersApiClient');
+    const { id: consoleClient } = resourceNamed(template, 'AWS::Cognito::UserPoolClient', 'HttpUsersConsoleClient');
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: client }],
+        Audience: [{ Ref: client }, { Ref: consoleClient }],
         Issuer: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('cognito-idp'), { Ref: pool }])] },
       },
     });
