@@ -101,15 +101,17 @@ export class WorkExecutor {
       await this.deps.executions.record(failedExecution(identity, history, attempt - 1, reason, clock.now(), record));
       return 'done';
     }
-    // The claim wrote `recorded + 1`; after a takeover this attempt comes after the lost one. Its
-    // lease must say so before anything is sent, or the next takeover would count it as the lost
-    // one again and a crash loop would never run out of attempts.
+    // A takeover: the lost attempt goes into the history, then this attempt's lease takes its own
+    // number (the claim wrote `recorded + 1`), both before anything is sent. Without the new
+    // number the next takeover would count this attempt as the lost one again, and a crash loop
+    // would never run out of attempts. In this order a crash in between loses neither: once the
+    // history is written, our lease counts as recorded and the next delivery simply claims.
+    const takenOver = lost ? takenOverExecution(identity, history, attempt - 1, record) : undefined;
+    if (takenOver) await this.deps.executions.record(takenOver);
     if (attempt !== lease.attempt) {
       const ours = await this.deps.tasks.renumberLease({ userId: message.u, taskId: message.t, executionId: message.e, lease, attempt });
       if (!ours) return 'done';
     }
-    const takenOver = lost ? takenOverExecution(identity, history, attempt - 1, record) : undefined;
-    if (takenOver) await this.deps.executions.record(takenOver);
 
     const result = await this.attempt(head, identity, attempt, startedAt);
     if (result === 'task-deleted') {

@@ -16,6 +16,11 @@ beforeAll(async () => {
 
 afterAll(() => fx?.clients.destroy());
 
+function bind(target: object, property: string | symbol): unknown {
+  const value = Reflect.get(target, property) as unknown;
+  return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+}
+
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -63,6 +68,45 @@ describe('lost attempts', () => {
     const head = await fx.ports.tasks.getHead('alice', taskId, true);
     expect(head?.running[message.e]?.attempt).toBe(2);
     expect(target.calls.map((call) => call.attempt)).toEqual([1, 2]);
+  });
+});
+
+describe('a takeover that dies before it sends', () => {
+  /** Ports whose `method` takes effect and then the invocation dies (it never sends). */
+  function dyingAfter(method: 'renumberLease' | 'record') {
+    const die = (): never => {
+      throw new Error('killed');
+    };
+    const tasks = new Proxy(fx.ports.tasks, {
+      get: (store, property) =>
+        property === method ? async (...args: unknown[]) => (await (store.renumberLease as (...a: unknown[]) => Promise<unknown>)(...args), die()) : bind(store, property),
+    });
+    const executions = new Proxy(fx.ports.executions, {
+      get: (store, property) =>
+        property === method ? async (...args: unknown[]) => (await (store.record as (...a: unknown[]) => Promise<unknown>)(...args), die()) : bind(store, property),
+    });
+    return { ...fx.ports, tasks, executions };
+  }
+
+  it.each([['renumberLease'], ['record']] as const)('should keep every lost attempt in the history when a takeover dies right after %s', async (method) => {
+    // Prepare: attempt 1 is killed mid-request
+    const { taskId, message } = await fx.oneShot('alice');
+    const target = scriptedTarget(['hang', OK]);
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    await until(() => target.calls.length === 1);
+
+    // Act: the takeover dies before it sends; a later delivery runs
+    await expect(executorOf(dyingAfter(method), { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(60_000) }).execute(message)).rejects.toThrow('killed');
+    await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver, clock: offsetClock(120_000) }).execute(message);
+
+    // Assess
+    const record = await fx.ports.executions.get('alice', taskId, message.e, true);
+    expect(record?.status).toBe('SUCCEEDED');
+    const history = record!.attempts.map((a) => `${a.attempt} ${a.outcome}`);
+    expect(history[0]).toBe('1 LOST');
+    expect(history[history.length - 1]).toBe(`${record!.attempt} SUCCEEDED`);
+    expect(record!.attempts.map((a) => a.attempt)).toEqual(Array.from({ length: record!.attempt }, (_, i) => i + 1));
+    expect(target.calls.map((call) => call.attempt)).toEqual([1, record!.attempt]);
   });
 });
 
