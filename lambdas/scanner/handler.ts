@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { readConfig } from '../config';
 import { compose } from '../runtime/composition';
 import { ShardScanner } from '../app/shardScanner';
@@ -12,11 +11,18 @@ const scanner = new ShardScanner({
   onHandOver: (lagMs) => metrics.addMetric('DueToEnqueueLagMs', MetricUnit.Milliseconds, lagMs),
 });
 
-const eventSchema = z.object({ shard: z.number().int().min(0) });
+/** The schedule's input, `{"shard": n}`; anything else is a configuration error worth failing loudly. */
+function shardOfEvent(event: unknown): number {
+  const shard = typeof event === 'object' && event !== null ? (event as { shard?: unknown }).shard : undefined;
+  if (typeof shard !== 'number' || !Number.isSafeInteger(shard) || shard < 0) {
+    throw new TypeError(`the scanner expects {"shard": <integer >= 0>}, got ${JSON.stringify(event)}`);
+  }
+  return shard;
+}
 
 /** One shard for about a minute (EventBridge Scheduler starts one invocation per shard per minute). */
 export async function handler(event: unknown): Promise<{ shard: number; handedOver: number; stale: number; redriven: number }> {
-  const { shard } = eventSchema.parse(event);
+  const shard = shardOfEvent(event);
   const stats = await scanner.run(shard, parts.config.scannerRunMs);
   logger.info('scan finished', { shard, ...stats });
   metrics.publishStoredMetrics();
