@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Largest payload, serialized: 1 MiB. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
