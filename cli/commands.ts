@@ -160,7 +160,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     args: '<taskId> [--once]',
     positionals: ['taskId'],
     options: LOGS_OPTIONS,
-    help: '      --once          print the latest executions and stop\n      --limit N       how many past executions to print first (default 10)\n      --interval MS   how often to look for changes (default 1000)',
+    help: '      --once          print the latest executions and stop\n      --limit N       how many past executions to print first (default 10)\n' +
+      '      --interval MS   how often to look for changes (default 1000)\n      --skipped       also the occurrences that did not run (overlap, paused, catch-up)',
     run: (ctx, values, [taskId]) => followExecutions(ctx, taskId!, values),
   },
   preview: {

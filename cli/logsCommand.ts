@@ -10,6 +10,7 @@ export const LOGS_OPTIONS = {
   once: { type: 'boolean' },
   limit: { type: 'string' },
   interval: { type: 'string' },
+  skipped: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** How many of the newest executions each poll reads: more than can start within one interval. */
@@ -26,6 +27,7 @@ export async function followExecutions(ctx: CommandContext, taskId: string, valu
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be a whole number from 1 to 100');
   if (!Number.isFinite(intervalMs) || intervalMs < 100) throw new UsageError('--interval must be at least 100 (milliseconds)');
   const client = ctx.client();
+  const include = values.skipped ? { include: 'skipped' as const } : {};
   const seen = new Map<string, string>();
   const show = (execution: Execution): void => {
     const signature = `${execution.status}|${execution.attempt}|${execution.finishedAt}`;
@@ -35,7 +37,7 @@ export async function followExecutions(ctx: CommandContext, taskId: string, valu
   };
 
   const task = await client.getTask(taskId);
-  const first = await client.listExecutions(taskId, { limit });
+  const first = await client.listExecutions(taskId, { limit, ...include });
   if (!ctx.json && !values.once) {
     ctx.io.err(`Following ${task.taskId} (${scheduleInWords(task.schedule, task.timezone)}); Ctrl-C to stop.`);
   }
@@ -47,7 +49,7 @@ export async function followExecutions(ctx: CommandContext, taskId: string, valu
     await sleep(intervalMs, ctx.io.signal);
     if (ctx.io.signal?.aborted) break;
     try {
-      const page = await client.listExecutions(taskId, { limit: POLL_PAGE });
+      const page = await client.listExecutions(taskId, { limit: POLL_PAGE, ...include });
       for (const execution of [...page.items].reverse()) show(execution);
     } catch (error) {
       if (error instanceof TockApiError && error.status === 404) {

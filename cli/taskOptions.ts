@@ -19,6 +19,13 @@ export const TASK_OPTIONS = {
   'max-attempts': { type: 'string' },
   backoff: { type: 'string' },
   'max-backoff': { type: 'string' },
+  'start-at': { type: 'string' },
+  'end-at': { type: 'string' },
+  'max-runs': { type: 'string' },
+  overlap: { type: 'string' },
+  'catch-up': { type: 'string' },
+  'catch-up-window': { type: 'string' },
+  jitter: { type: 'string' },
   body: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -39,6 +46,13 @@ export const TASK_OPTIONS_HELP = `  -s, --schedule EXPR      at(...), rate(...),
       --max-attempts N     1-20 (default 3)
       --backoff SECONDS    first retry delay (default 2)
       --max-backoff SECONDS
+      --start-at ISO       no run before this instant ('' clears it on update)
+      --end-at ISO         no run after it; then the task completes ('' clears)
+      --max-runs N         complete after N runs ('' clears)
+      --overlap POLICY     ALLOW (default), SKIP or BUFFER_ONE: a run due while the last one runs
+      --catch-up POLICY    LATEST (default), ALL or NONE: runs missed while Tock could not run them
+      --catch-up-window S  how far back ALL looks (default 3600)
+      --jitter SECONDS     start each run up to this much later (default 0)
       --body FILE          a whole JSON task body ('-' for standard input); options override it`;
 
 /**
@@ -52,6 +66,14 @@ export async function taskBodyFromOptions(values: TaskOptionValues, io: CliIo, c
   if (values.name !== undefined) body.name = values.name === '' ? null : values.name;
   if (values.schedule !== undefined) body.schedule = values.schedule;
   if (values.timezone !== undefined) body.timezone = values.timezone;
+
+  if (values['start-at'] !== undefined) body.startAt = values['start-at'] === '' ? null : values['start-at'];
+  if (values['end-at'] !== undefined) body.endAt = values['end-at'] === '' ? null : values['end-at'];
+  if (values['max-runs'] !== undefined) body.maxRuns = values['max-runs'] === '' ? null : numberOrText(values['max-runs']);
+  if (values.overlap !== undefined) body.overlapPolicy = values.overlap.toUpperCase();
+  if (values['catch-up'] !== undefined) body.catchUpPolicy = values['catch-up'].toUpperCase();
+  if (values['catch-up-window'] !== undefined) body.catchUpWindowSeconds = numberOrText(values['catch-up-window']);
+  if (values.jitter !== undefined) body.jitterSeconds = numberOrText(values.jitter);
 
   const payloadText = values.payload ?? (values['payload-file'] === undefined ? undefined : await readSource(values['payload-file'], io));
   if (payloadText !== undefined) body.payload = values.text ? payloadText : parseJson(payloadText, '--payload', ' (add --text to send it as text)');

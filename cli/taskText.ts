@@ -32,11 +32,24 @@ export function taskDetails(task: Task): string {
     ['Headers', headers.length === 0 ? '-' : headers.map(([name, value]) => `${name}: ${value}`).join(', ')],
     ['Time-out', `${task.target.timeoutSeconds} s`],
     ['Retries', `${maxAttempts} attempts, backoff ${backoffSeconds}-${maxBackoffSeconds} s`],
+    ...runPolicy(task),
     ...(task.payload === undefined ? [] : [['Payload', task.payload === null ? '-' : oneLine(JSON.stringify(task.payload), 100)] as const]),
     ['Last run', lastResult(task.lastExecution)],
     ['Created', instant(task.createdAt)],
     ['Updated', `${instant(task.updatedAt)}, version ${task.version}`],
   ]);
+}
+
+/** The run policy fields that differ from their defaults. */
+function runPolicy(task: Task): Array<readonly [string, string]> {
+  const lines: Array<readonly [string, string]> = [];
+  if (task.startAt) lines.push(['Starts', instant(task.startAt)]);
+  if (task.endAt) lines.push(['Ends', instant(task.endAt)]);
+  if (task.maxRuns) lines.push(['Run count', `${task.runCount ?? 0} of at most ${task.maxRuns}`]);
+  if (task.overlapPolicy && task.overlapPolicy !== 'ALLOW') lines.push(['Overlap', task.overlapPolicy]);
+  if (task.catchUpPolicy && task.catchUpPolicy !== 'LATEST') lines.push(['Catch-up', `${task.catchUpPolicy}${task.catchUpPolicy === 'ALL' ? ` within ${task.catchUpWindowSeconds ?? 3600} s` : ''}`]);
+  if (task.jitterSeconds) lines.push(['Jitter', `up to ${task.jitterSeconds} s`]);
+  return lines;
 }
 
 function lastResult(execution: Execution | null): string {
@@ -57,7 +70,8 @@ export function executionLine(execution: Execution): string {
   if (execution.result) parts.push(`HTTP ${execution.result.statusCode}`);
   if (execution.startedAt && execution.finishedAt) parts.push(`${Date.parse(execution.finishedAt) - Date.parse(execution.startedAt)} ms`);
   if (execution.nextAttemptAt) parts.push(`next attempt ${instant(execution.nextAttemptAt)}`);
-  if (execution.error) parts.push(`error: ${oneLine(execution.error.message, 120)}`);
+  if (execution.skipReason) parts.push(`skipped (${execution.skipReason})`);
+  if (execution.error) parts.push(`${execution.status === 'SKIPPED' ? '' : 'error: '}${oneLine(execution.error.message, 120)}`);
   else if (execution.result && execution.result.body !== '') parts.push(JSON.stringify(oneLine(execution.result.body, 80)));
   return parts.join('  ');
 }

@@ -6,9 +6,14 @@
 export type TaskStatus = 'ACTIVE' | 'PAUSED' | 'COMPLETED' | 'FAILED';
 export const TASK_STATUSES: readonly TaskStatus[] = ['ACTIVE', 'PAUSED', 'COMPLETED', 'FAILED'];
 
-export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+/** `SKIPPED`: the run ledger's record of an occurrence that did not run (listed with `include=skipped`). */
+export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';
 /** Statuses after which an execution no longer changes. */
-export const FINISHED_EXECUTION_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+export const FINISHED_EXECUTION_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
+
+export type SkipReason = 'OVERLAP' | 'PAUSED' | 'CATCH_UP';
+export type OverlapPolicy = 'ALLOW' | 'SKIP' | 'BUFFER_ONE';
+export type CatchUpPolicy = 'LATEST' | 'ALL' | 'NONE';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const HTTP_METHODS: readonly HttpMethod[] = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE'];
@@ -49,11 +54,13 @@ export interface Execution {
   readonly error: { readonly message: string } | null;
   readonly kind?: 'scheduled' | 'trigger';
   readonly nextAttemptAt?: string | null;
+  /** Why a SKIPPED occurrence did not run. */
+  readonly skipReason?: SkipReason;
   /** On the detail route only. */
   readonly attempts?: readonly Attempt[];
 }
 
-export interface Task {
+export interface Task extends RunPolicy {
   readonly taskId: string;
   readonly name: string | null;
   readonly schedule: string;
@@ -69,10 +76,29 @@ export interface Task {
   readonly updatedAt: string;
   readonly version: number;
   readonly lastExecution: Execution | null;
+  /** Runs so far (for maxRuns). */
+  readonly runCount?: number;
+}
+
+/** How a schedule runs beyond its expression (docs/schedules.md); every field optional. */
+export interface RunPolicy {
+  /** No run before this instant (ISO). */
+  readonly startAt?: string | null;
+  /** No run after this instant (ISO). */
+  readonly endAt?: string | null;
+  /** The task completes after this many runs. */
+  readonly maxRuns?: number | null;
+  /** What happens when a run is due while the previous one still runs. */
+  readonly overlapPolicy?: OverlapPolicy;
+  /** What happens to runs missed while the task could not run. */
+  readonly catchUpPolicy?: CatchUpPolicy;
+  readonly catchUpWindowSeconds?: number;
+  /** Each run starts up to this many seconds late, at random. */
+  readonly jitterSeconds?: number;
 }
 
 /** The body of `POST /v1/tasks`; `PATCH` takes any subset of it. */
-export interface TaskInput {
+export interface TaskInput extends RunPolicy {
   readonly name?: string | null;
   readonly schedule: string;
   readonly timezone?: string;

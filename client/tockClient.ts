@@ -72,7 +72,8 @@ export class TockClient {
     return this.request('POST', `/v1/tasks/${encodeURIComponent(taskId)}/trigger`);
   }
 
-  listExecutions(taskId: string, query: { limit?: number; nextToken?: string } = {}): Promise<Page<Execution>> {
+  /** `include: 'skipped'` adds the run ledger's SKIPPED occurrences, with their reason. */
+  listExecutions(taskId: string, query: { limit?: number; nextToken?: string; include?: 'skipped' } = {}): Promise<Page<Execution>> {
     return this.request('GET', `/v1/tasks/${encodeURIComponent(taskId)}/executions${queryString({ ...query })}`);
   }
 

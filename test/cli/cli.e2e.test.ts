@@ -210,6 +210,28 @@ describe('tock logs and trigger', () => {
     expect(executions.find((e) => e.executionId === executionId).kind).toBe('trigger');
   });
 
+  it('should set the run policy and list the occurrences it skipped with logs --skipped', async () => {
+    // Prepare: a run every second whose target takes 2.5 s, skipping overlaps
+    receiver.respond('/slow', [{ status: 200, delayMs: 2500 }]);
+    const task = await tockJson(['create', '-s', '* * * * * *', '-t', `${receiver.url}/slow`, '--overlap', 'skip', '--max-runs', '50', '--jitter', '0']);
+    try {
+      expect(task).toMatchObject({ overlapPolicy: 'SKIP', maxRuns: 50, jitterSeconds: 0 });
+      expect((await tock(['get', task.taskId])).out).toMatch(/Overlap:\s+SKIP/);
+
+      // Act
+      await receiver.waitFor((r) => r.path === '/slow', 5000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const withSkipped = await tock(['logs', task.taskId, '--once', '--skipped', '--limit', '20']);
+      const withoutSkipped = await tock(['logs', task.taskId, '--once', '--limit', '20']);
+
+      // Assess
+      expect(withSkipped.out).toMatch(/SKIPPED\s+attempt 0\s+skipped \(OVERLAP\)/);
+      expect(withoutSkipped.out).not.toContain('SKIPPED');
+    } finally {
+      await tock(['delete', task.taskId]);
+    }
+  });
+
   it('should preview a schedule with its DST notes', async () => {
     const run = await tock(['preview', '0 2 * * *', '--timezone', 'Europe/Berlin', '--from', '2026-03-28T00:00:00Z', '--count', '2']);
     expect(run.code, run.err).toBe(0);

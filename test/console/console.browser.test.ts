@@ -154,6 +154,44 @@ describe('web console', () => {
     expect(list.json.items.map((t: { schedule: string }) => t.schedule)).not.toContain('rate(5 minutes)');
   });
 
+  it('should show the occurrences the overlap policy skipped in the timeline, with their reason', async () => {
+    // Prepare: a run every second whose target takes 2.5 s, skipping overlaps
+    receiver.respond('/slow', [{ status: 200, body: 'slow', delayMs: 2500 }]);
+    const taskId = await createTask(adaToken, { name: 'overlapping', schedule: '* * * * * *', overlapPolicy: 'SKIP', target: { type: 'http', url: `${receiver.url}/slow` } });
+    try {
+      // Act
+      await page.goto(`${stack.baseUrl}/#/tasks/${taskId}`);
+
+      // Assess
+      const skipped = page.locator('.timeline .execution-skipped').first();
+      await skipped.waitFor({ timeout: 10_000 });
+      expect(await skipped.textContent()).toContain('OVERLAP');
+      expect(await page.locator('.task-body').textContent()).toContain('OverlapSKIP');
+      await shot('skipped-occurrences');
+      await page.getByLabel(/Show skipped occurrences/).uncheck();
+      await expect.poll(() => page.locator('.timeline .execution-skipped').count()).toBe(0);
+    } finally {
+      await api.call('DELETE', `/v1/tasks/${taskId}`, undefined, { token: adaToken });
+    }
+  });
+
+  it('should put an API error on a run policy field at that field, opening its section', async () => {
+    // Prepare
+    await page.goto(`${stack.baseUrl}/#/tasks/new`);
+    await page.getByLabel('Schedule').fill('rate(1 hour)');
+    await page.getByLabel('URL').fill(`${receiver.url}/window`);
+    await page.getByText('When runs happen').click();
+
+    // Act
+    await page.getByLabel('Start at (optional)').fill('2030-01-02T00:00:00Z');
+    await page.getByLabel('End at (optional)').fill('2030-01-01T00:00:00Z');
+    await page.getByRole('button', { name: 'Create task' }).click();
+
+    // Assess
+    await page.locator('#end-at-error').filter({ hasText: 'after startAt' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('end-at');
+  });
+
   it('should list tasks with their schedule in words, filter them by status and page through them', async () => {
     // Prepare: 21 tasks for a user of their own, one of them paused
     const token = await api.token('lister');

@@ -12,6 +12,7 @@ export interface TimelineOptions {
 export function executionTimeline(executions: readonly Execution[], details: ReadonlyMap<string, Execution>, options: TimelineOptions): HTMLElement {
   if (executions.length === 0) return h('p', { class: 'empty' }, 'No executions yet.');
   return h('ol', { class: 'timeline' }, executions.map((listed) => {
+    if (listed.status === 'SKIPPED') return skippedItem(listed);
     const execution = details.get(listed.executionId) ?? listed;
     const attempts = details.get(listed.executionId)?.attempts;
     const code = execution.result ? `HTTP ${execution.result.statusCode}` : null;
@@ -35,6 +36,15 @@ export function executionTimeline(executions: readonly Execution[], details: Rea
         : null,
       attemptsSection(execution.executionId, attempts, options));
   }));
+}
+
+/** An occurrence that did not run (the run ledger's), with its reason. */
+function skippedItem(execution: Execution): HTMLElement {
+  return h('li', { class: 'execution execution-skipped', 'data-execution-id': execution.executionId },
+    h('div', { class: 'execution-head' },
+      statusBadge('SKIPPED'), h('strong', null, ' Skipped occurrence'), ' for ', timeElement(execution.scheduledFor),
+      execution.skipReason ? ` · ${execution.skipReason}` : null),
+    execution.error ? h('p', { class: 'muted' }, execution.error.message) : null);
 }
 
 function attemptsSection(executionId: string, attempts: readonly Attempt[] | undefined, options: TimelineOptions): HTMLElement {

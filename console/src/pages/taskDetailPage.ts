@@ -27,6 +27,8 @@ export function taskDetailPage(ctx: AppContext, taskId: string): Page {
   let task: Task | undefined;
   let executions: readonly Execution[] = [];
   let executionLimit = EXECUTIONS_STEP;
+  /** The run ledger's SKIPPED occurrences are listed too, unless the user hides them. */
+  let showSkipped = true;
   let moreExecutions = false;
   let preview: { key: string; value: SchedulePreview | TockApiError } | undefined;
   /** Execution details (with attempts) by id; finished ones never change, so they stay cached. */
@@ -46,7 +48,7 @@ export function taskDetailPage(ctx: AppContext, taskId: string): Page {
     try {
       const [fresh, page] = await Promise.all([
         ctx.client.getTask(taskId),
-        ctx.client.listExecutions(taskId, { limit: executionLimit }),
+        ctx.client.listExecutions(taskId, { limit: executionLimit, ...(showSkipped ? { include: 'skipped' as const } : {}) }),
       ]);
       task = fresh;
       executions = page.items;
@@ -68,6 +70,7 @@ export function taskDetailPage(ctx: AppContext, taskId: string): Page {
 
   async function loadDetails(): Promise<void> {
     const ids = executions
+      .filter((e) => e.status !== 'SKIPPED')
       .filter((e, index) => index < AUTO_ATTEMPTS || wanted.has(e.executionId))
       .filter((e) => !(details.has(e.executionId) && FINISHED_EXECUTION_STATUSES.has(details.get(e.executionId)!.status)))
       .map((e) => e.executionId);
@@ -110,11 +113,18 @@ export function taskDetailPage(ctx: AppContext, taskId: string): Page {
             h('dt', null, 'Headers'), h('dd', null, Object.keys(current.target.headers).length === 0 ? 'none'
               : h('ul', { class: 'plain' }, Object.entries(current.target.headers).map(([name, value]) => h('li', null, h('code', null, `${name}: ${value}`))))),
             h('dt', null, 'Time-out'), h('dd', null, `${current.target.timeoutSeconds} s`),
-            h('dt', null, 'Retries'), h('dd', null, retryText(current))),
+            h('dt', null, 'Retries'), h('dd', null, retryText(current)),
+            runPolicyEntries(current)),
           h('h3', null, 'Payload'),
           h('pre', { class: 'payload' }, current.payload === null || current.payload === undefined ? 'none' : jsonText(current.payload)))),
       h('section', { 'aria-labelledby': 'executions-heading' },
         h('h2', { id: 'executions-heading' }, 'Executions'),
+        h('p', { class: 'toolbar' }, h('label', null,
+          h('input', { type: 'checkbox', id: 'show-skipped', checked: showSkipped, onchange: (event: Event) => {
+            showSkipped = (event.target as HTMLInputElement).checked;
+            poller.refreshNow();
+          } }),
+          ' Show skipped occurrences (overlap, paused, catch-up)')),
         executionTimeline(executions, details, {
           onOpenAttempts: (executionId) => {
             wanted.add(executionId);
@@ -202,6 +212,20 @@ function previewFrom(task: Task): { from?: string } {
     // The server accepted it; a client that cannot parse it previews from now.
   }
   return {};
+}
+
+/** startAt, endAt, maxRuns, overlap, catch-up and jitter, where they differ from the defaults. */
+function runPolicyEntries(task: Task): HTMLElement[] {
+  const entries: Array<[string, string | HTMLElement]> = [];
+  if (task.startAt) entries.push(['Starts', timeElement(task.startAt)]);
+  if (task.endAt) entries.push(['Ends', timeElement(task.endAt)]);
+  if (task.maxRuns) entries.push(['Runs', `${task.runCount ?? 0} of at most ${task.maxRuns}`]);
+  if (task.overlapPolicy && task.overlapPolicy !== 'ALLOW') entries.push(['Overlap', task.overlapPolicy]);
+  if (task.catchUpPolicy && task.catchUpPolicy !== 'LATEST') {
+    entries.push(['Catch-up', task.catchUpPolicy === 'ALL' ? `ALL within ${task.catchUpWindowSeconds ?? 3600} s` : task.catchUpPolicy]);
+  }
+  if (task.jitterSeconds) entries.push(['Jitter', `up to ${task.jitterSeconds} s`]);
+  return entries.flatMap(([label, value]) => [h('dt', null, label), h('dd', null, value)]);
 }
 
 function nextRunNone(task: Task): string {

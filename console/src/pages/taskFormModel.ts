@@ -1,4 +1,4 @@
-import type { FieldError, HttpMethod, TaskInput } from '../../../client/apiTypes';
+import type { CatchUpPolicy, FieldError, HttpMethod, OverlapPolicy, TaskInput } from '../../../client/apiTypes';
 import { HTTP_METHODS } from '../../../client/apiTypes';
 
 /** The form's controls, by id. */
@@ -6,7 +6,11 @@ export type FieldId =
   | 'name' | 'schedule' | 'timezone'
   | 'target-url' | 'target-method' | 'target-headers' | 'target-timeout'
   | 'payload' | 'payload-kind'
-  | 'retry-max-attempts' | 'retry-backoff' | 'retry-max-backoff';
+  | 'retry-max-attempts' | 'retry-backoff' | 'retry-max-backoff'
+  | 'start-at' | 'end-at' | 'max-runs' | 'overlap-policy' | 'catch-up-policy' | 'catch-up-window' | 'jitter';
+
+export const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['ALLOW', 'SKIP', 'BUFFER_ONE'];
+export const CATCH_UP_POLICIES: readonly CatchUpPolicy[] = ['LATEST', 'ALL', 'NONE'];
 
 const FIELD_BY_PATH: ReadonlyArray<[RegExp, FieldId]> = [
   [/^name$/, 'name'],
@@ -20,6 +24,13 @@ const FIELD_BY_PATH: ReadonlyArray<[RegExp, FieldId]> = [
   [/^retryPolicy\.backoffSeconds$/, 'retry-backoff'],
   [/^retryPolicy\.maxBackoffSeconds$/, 'retry-max-backoff'],
   [/^retryPolicy(\.|$)/, 'retry-max-attempts'],
+  [/^startAt$/, 'start-at'],
+  [/^endAt$/, 'end-at'],
+  [/^maxRuns$/, 'max-runs'],
+  [/^overlapPolicy$/, 'overlap-policy'],
+  [/^catchUpPolicy$/, 'catch-up-policy'],
+  [/^catchUpWindowSeconds$/, 'catch-up-window'],
+  [/^jitterSeconds$/, 'jitter'],
 ];
 
 /** The control that shows an API error with this `path` (`target.url`, `retryPolicy.maxAttempts`), if any. */
@@ -89,6 +100,14 @@ export function readTaskForm(values: Readonly<Record<FieldId, string>>): { body?
     errors.push({ path: 'retryPolicy.maxBackoffSeconds', message: 'Must be at least the first backoff.' });
   }
 
+  const startAt = instant(values['start-at'], 'startAt', errors);
+  const endAt = instant(values['end-at'], 'endAt', errors);
+  const maxRuns = values['max-runs'].trim() === '' ? null : wholeNumber(values['max-runs'], 'maxRuns', 1, 1_000_000, errors);
+  const overlapPolicy = values['overlap-policy'] as OverlapPolicy;
+  const catchUpPolicy = values['catch-up-policy'] as CatchUpPolicy;
+  const catchUpWindowSeconds = wholeNumber(values['catch-up-window'], 'catchUpWindowSeconds', 1, 7 * 86_400, errors);
+  const jitterSeconds = wholeNumber(values.jitter, 'jitterSeconds', 0, 3600, errors);
+
   if (errors.length > 0) return { errors };
   const name = values.name.trim();
   const timezone = values.timezone.trim();
@@ -105,8 +124,27 @@ export function readTaskForm(values: Readonly<Record<FieldId, string>>): { body?
         ...(backoffSeconds === undefined ? {} : { backoffSeconds }),
         ...(maxBackoffSeconds === undefined ? {} : { maxBackoffSeconds }),
       },
+      // Cleared fields are sent as null (or left to their defaults), so an edit can remove them.
+      startAt,
+      endAt,
+      maxRuns: maxRuns ?? null,
+      ...(OVERLAP_POLICIES.includes(overlapPolicy) ? { overlapPolicy } : {}),
+      ...(CATCH_UP_POLICIES.includes(catchUpPolicy) ? { catchUpPolicy } : {}),
+      ...(catchUpWindowSeconds === undefined ? {} : { catchUpWindowSeconds }),
+      ...(jitterSeconds === undefined ? {} : { jitterSeconds }),
     },
   };
+}
+
+/** An ISO instant with an offset (`2026-12-01T09:00:00Z`), or null when empty. */
+function instant(text: string, path: string, errors: FieldError[]): string | null {
+  const value = text.trim();
+  if (value === '') return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) || Number.isNaN(Date.parse(value))) {
+    errors.push({ path, message: 'Enter an instant with its offset, e.g. 2026-12-01T09:00:00Z.' });
+    return null;
+  }
+  return value;
 }
 
 function wholeNumber(text: string, path: string, min: number, max: number, errors: FieldError[]): number | undefined {

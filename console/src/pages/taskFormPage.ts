@@ -6,7 +6,7 @@ import type { AppContext, Page } from '../appContext';
 import { problemBanner } from '../components/problemBanner';
 import { h, replaceContent } from '../dom';
 import { jsonText, timeElement } from '../format';
-import { fieldForPath, readTaskForm } from './taskFormModel';
+import { CATCH_UP_POLICIES, fieldForPath, OVERLAP_POLICIES, readTaskForm } from './taskFormModel';
 import type { FieldId } from './taskFormModel';
 
 const LIVE_DELAY_MS = 350;
@@ -52,6 +52,15 @@ export function taskFormPage(ctx: AppContext, taskId?: string): Page {
     'retry-max-attempts': input('retry-max-attempts', { type: 'number', min: 1, max: 20, value: 3 }),
     'retry-backoff': input('retry-backoff', { type: 'number', min: 1, max: 3600, value: 2 }),
     'retry-max-backoff': input('retry-max-backoff', { type: 'number', min: 1, max: 86_400, placeholder: 'default' }),
+    'start-at': input('start-at', { type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: '2026-12-01T09:00:00Z' }),
+    'end-at': input('end-at', { type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: '2027-01-01T00:00:00Z' }),
+    'max-runs': input('max-runs', { type: 'number', min: 1, placeholder: 'no limit' }),
+    'overlap-policy': h('select', { id: 'overlap-policy', name: 'overlap-policy', 'aria-describedby': 'overlap-policy-help overlap-policy-error' },
+      OVERLAP_POLICIES.map((p) => h('option', { value: p }, p))),
+    'catch-up-policy': h('select', { id: 'catch-up-policy', name: 'catch-up-policy', 'aria-describedby': 'catch-up-policy-help catch-up-policy-error' },
+      CATCH_UP_POLICIES.map((p) => h('option', { value: p }, p))),
+    'catch-up-window': input('catch-up-window', { type: 'number', min: 1, max: 604_800, value: 3600 }),
+    jitter: input('jitter', { type: 'number', min: 0, max: 3600, value: 0 }),
   } satisfies Record<FieldId, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>;
 
   const scheduleWords = h('p', { class: 'schedule-words', 'aria-live': 'polite' });
@@ -66,6 +75,17 @@ export function taskFormPage(ctx: AppContext, taskId?: string): Page {
       control,
       h('p', { class: 'help', id: `${id}-help` }, help ?? ''),
       h('p', { class: 'field-error', id: `${id}-error` }));
+
+  const advanced = h('details', { class: 'advanced' },
+    h('summary', null, 'When runs happen: window, run count, overlap, catch-up, jitter'),
+    h('fieldset', null, h('legend', null, 'Run policy'),
+      row('start-at', 'Start at (optional)', 'No run before this instant (ISO, with Z or an offset); a rate counts from it.', fields['start-at']),
+      row('end-at', 'End at (optional)', 'No run after it; the task then completes.', fields['end-at']),
+      row('max-runs', 'At most this many runs (optional)', 'The task completes after them.', fields['max-runs']),
+      row('overlap-policy', 'When a run is due while the last one still runs', 'ALLOW: run both. SKIP: skip the new one. BUFFER_ONE: run it right after.', fields['overlap-policy']),
+      row('catch-up-policy', 'Runs missed while Tock could not run them', 'LATEST: run the latest once. ALL: run each within the window. NONE: skip them.', fields['catch-up-policy']),
+      row('catch-up-window', 'Catch-up window (seconds)', 'How far back ALL looks.', fields['catch-up-window']),
+      row('jitter', 'Jitter (seconds)', 'Each run starts up to this much later, never earlier.', fields.jitter)));
 
   const form = h('form', { novalidate: true, class: 'task-form', onsubmit: (event: Event) => {
     event.preventDefault();
@@ -95,6 +115,7 @@ export function taskFormPage(ctx: AppContext, taskId?: string): Page {
     row('retry-max-attempts', 'Attempts at most', '1 to 20; 1 means no retry.', fields['retry-max-attempts']),
     row('retry-backoff', 'First backoff (seconds)', 'Doubles on each retry, with jitter.', fields['retry-backoff']),
     row('retry-max-backoff', 'Longest backoff (seconds, optional)', 'Default: the larger of the first backoff and 300 s.', fields['retry-max-backoff'])),
+  advanced,
   formProblem,
   h('div', { class: 'actions' }, submit, h('a', { class: 'button', href: editing ? `#/tasks/${encodeURIComponent(taskId)}` : '#/' }, 'Cancel')));
 
@@ -178,6 +199,7 @@ export function taskFormPage(ctx: AppContext, taskId?: string): Page {
       control.toggleAttribute('aria-invalid', text !== '');
       if (text !== '') control.setAttribute('aria-invalid', 'true');
       if (text !== '' && !first) first = control;
+      if (text !== '' && advanced.contains(control)) advanced.open = true;
     }
     return first;
   }
@@ -235,6 +257,15 @@ export function taskFormPage(ctx: AppContext, taskId?: string): Page {
     fields['retry-max-attempts'].value = String(task.retryPolicy.maxAttempts);
     fields['retry-backoff'].value = String(task.retryPolicy.backoffSeconds);
     fields['retry-max-backoff'].value = String(task.retryPolicy.maxBackoffSeconds);
+    fields['start-at'].value = task.startAt ?? '';
+    fields['end-at'].value = task.endAt ?? '';
+    fields['max-runs'].value = task.maxRuns ? String(task.maxRuns) : '';
+    fields['overlap-policy'].value = task.overlapPolicy ?? 'ALLOW';
+    fields['catch-up-policy'].value = task.catchUpPolicy ?? 'LATEST';
+    fields['catch-up-window'].value = String(task.catchUpWindowSeconds ?? 3600);
+    fields.jitter.value = String(task.jitterSeconds ?? 0);
+    advanced.open = Boolean(task.startAt || task.endAt || task.maxRuns || task.jitterSeconds
+      || (task.overlapPolicy && task.overlapPolicy !== 'ALLOW') || (task.catchUpPolicy && task.catchUpPolicy !== 'LATEST'));
   }
 
   if (editing) {
