@@ -7,6 +7,8 @@ const FILLED: Record<FieldId, string> = {
   'target-url': 'https://example.com/hook', 'target-method': 'POST', 'target-headers': 'X-Team: core\n\nAuthorization: Bearer abc',
   'target-timeout': '10', payload: '{"a": [1, 2]}', 'payload-kind': 'json',
   'retry-max-attempts': '5', 'retry-backoff': '3', 'retry-max-backoff': '',
+  'start-at': '', 'end-at': '2030-01-01T00:00:00Z', 'max-runs': '', 'overlap-policy': 'SKIP', 'catch-up-policy': 'LATEST',
+  'catch-up-window': '3600', jitter: '0',
 };
 
 describe('readTaskForm', () => {
@@ -18,6 +20,8 @@ describe('readTaskForm', () => {
         target: { type: 'http', url: 'https://example.com/hook', method: 'POST', headers: { 'X-Team': 'core', Authorization: 'Bearer abc' }, timeoutSeconds: 10 },
         payload: { a: [1, 2] },
         retryPolicy: { maxAttempts: 5, backoffSeconds: 3 },
+        startAt: null, endAt: '2030-01-01T00:00:00Z', maxRuns: null,
+        overlapPolicy: 'SKIP', catchUpPolicy: 'LATEST', catchUpWindowSeconds: 3600, jitterSeconds: 0,
       },
     });
   });
@@ -32,10 +36,12 @@ describe('readTaskForm', () => {
     const { body, errors } = readTaskForm({
       ...FILLED, schedule: ' ', 'target-url': 'example.com', 'target-headers': 'no colon here', payload: '{oops',
       'retry-max-attempts': '21', 'retry-backoff': '10', 'retry-max-backoff': '5', 'target-timeout': '1.5',
+      'start-at': 'tomorrow', 'max-runs': '0', jitter: '3601',
     });
     expect(body).toBeUndefined();
     expect(errors.map((e) => e.path)).toEqual([
       'schedule', 'target.url', 'target.headers', 'target.timeoutSeconds', 'payload', 'retryPolicy.maxAttempts', 'retryPolicy.maxBackoffSeconds',
+      'startAt', 'maxRuns', 'jitterSeconds',
     ]);
   });
 });
@@ -45,7 +51,7 @@ describe('fieldForPath', () => {
     ['schedule', 'schedule'], ['timezone', 'timezone'], ['target.url', 'target-url'], ['target', 'target-url'],
     ['target.headers.X-Api-Key', 'target-headers'], ['target.timeoutSeconds', 'target-timeout'], ['target.method', 'target-method'],
     ['payload', 'payload'], ['retryPolicy.maxAttempts', 'retry-max-attempts'], ['retryPolicy.backoffSeconds', 'retry-backoff'],
-    ['retryPolicy.maxBackoffSeconds', 'retry-max-backoff'], ['name', 'name'],
+    ['retryPolicy.maxBackoffSeconds', 'retry-max-backoff'], ['name', 'name'], ['endAt', 'end-at'], ['overlapPolicy', 'overlap-policy'],
   ])('should show an error at %s on the %s control', (path, field) => {
     expect(fieldForPath(path)).toBe(field);
   });
