@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_OPTIONS, LAMBDA_ENTRIES, PROJECT_ROOT, entryPath } from './lambdaBundling';
+import { ESBUILD_OPTIONS, LAMBDA_ENTRIES, PROJECT_ROOT, TRACING_BUNDLE, TRACING_ENTRY, entryPath } from './lambdaBundling';
 import type { LambdaName } from './lambdaBundling';
 
 /*
@@ -11,10 +11,10 @@ import type { LambdaName } from './lambdaBundling';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'cdk.out', 'bundles');
 
-async function bundle(name: LambdaName): Promise<number> {
-  const outfile = path.join(OUT_DIR, name, 'index.mjs');
+async function bundle(name: LambdaName, entry = entryPath(name), file = 'index.mjs'): Promise<number> {
+  const outfile = path.join(OUT_DIR, name, file);
   const result = await build({
-    entryPoints: [entryPath(name)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -33,6 +33,10 @@ async function bundle(name: LambdaName): Promise<number> {
     ?? Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
 }
 
-const sizes: [string, number][] = [];
-for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaName[]) sizes.push([name, await bundle(name)]);
-for (const [name, bytes] of sizes) console.log(`${name.padEnd(9)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB  ${path.relative(PROJECT_ROOT, path.join(OUT_DIR, name, 'index.mjs'))}`);
+const sizes: [string, string, number][] = [];
+for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaName[]) {
+  sizes.push([name, 'index.mjs', await bundle(name)]);
+  // Loaded only when X-Ray tracing is on (lambdas/runtime/observability.ts).
+  sizes.push([name, TRACING_BUNDLE, await bundle(name, path.join(PROJECT_ROOT, TRACING_ENTRY), TRACING_BUNDLE)]);
+}
+for (const [name, file, bytes] of sizes) console.log(`${name.padEnd(9)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB  ${path.relative(PROJECT_ROOT, path.join(OUT_DIR, name, file))}`);

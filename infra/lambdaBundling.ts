@@ -44,3 +44,40 @@ export const ESBUILD_OPTIONS = {
   banner: ESM_REQUIRE_BANNER,
   external: RUNTIME_PROVIDED_MODULES,
 } as const;
+
+/**
+ * The X-Ray tracing module, loaded by lambdas/runtime/observability.ts only when tracing is on. It is
+ * bundled on its own beside each function's index.mjs, so that a function that does not trace
+ * neither loads nor ships it inside its main bundle.
+ */
+export const TRACING_ENTRY = 'lambdas/runtime/awsCallTracing.ts';
+export const TRACING_BUNDLE = 'tracing.mjs';
+
+/** POSIX shell quoting: the whole value in single quotes. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** esbuild's command-line arguments for the tracing bundle, with the functions' settings. */
+export function tracingBundleArgs(outputDir: string): string[] {
+  return [
+    path.join(PROJECT_ROOT, TRACING_ENTRY),
+    '--bundle',
+    '--platform=node',
+    `--target=${ESBUILD_OPTIONS.target}`,
+    `--format=${ESBUILD_OPTIONS.format}`,
+    ...(ESBUILD_OPTIONS.minify ? ['--minify'] : []),
+    ...(ESBUILD_OPTIONS.keepNames ? ['--keep-names'] : []),
+    `--main-fields=${ESBUILD_OPTIONS.mainFields.join(',')}`,
+    `--banner:js=${ESBUILD_OPTIONS.banner}`,
+    ...ESBUILD_OPTIONS.external.map((module) => `--external:${module}`),
+    '--log-level=warning',
+    `--outfile=${path.join(outputDir, TRACING_BUNDLE)}`,
+  ];
+}
+
+/** The shell command the CDK runs after bundling a function (NodejsFunction's afterBundling hook). */
+export function tracingBundleCommand(outputDir: string): string {
+  const esbuild = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild');
+  return [esbuild, ...tracingBundleArgs(outputDir)].map(shellQuote).join(' ');
+}

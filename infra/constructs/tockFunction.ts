@@ -7,7 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESBUILD_OPTIONS, PROJECT_ROOT, RUNTIME_PROVIDED_MODULES, entryPath } from '../lambdaBundling';
+import { ESBUILD_OPTIONS, PROJECT_ROOT, RUNTIME_PROVIDED_MODULES, entryPath, tracingBundleCommand } from '../lambdaBundling';
 import type { LambdaName } from '../lambdaBundling';
 import type { TockLogLevel } from '../settings';
 
@@ -108,6 +108,12 @@ export class TockFunction extends Construct {
         mainFields: [...ESBUILD_OPTIONS.mainFields],
         banner: ESBUILD_OPTIONS.banner,
         externalModules: [...RUNTIME_PROVIDED_MODULES],
+        // The X-Ray tracing module beside index.mjs, loaded only when tracing is on (lambdaBundling.ts).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [tracingBundleCommand(outputDir)],
+        },
       },
     });
 

@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { TockConfig } from '../config';
-import { tracer } from './observability';
+import { traceAwsClient } from './observability';
 import { DynamoTaskStore } from '../adapters/dynamo/dynamoTaskStore';
 import { DynamoExecutionStore } from '../adapters/dynamo/dynamoExecutionStore';
 import { DynamoDueIndex } from '../adapters/dynamo/dynamoDueIndex';
@@ -25,12 +25,12 @@ import { systemClock } from '../app/ports';
  * AWS_ENDPOINT_URL_* variables, so the same code serves AWS and the local stack.
  */
 export function compose(config: TockConfig) {
-  const dynamo = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  const dynamo = DynamoDBDocumentClient.from(traceAwsClient(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
-  const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
-  const s3 = tracer.captureAWSv3Client(new S3Client({ forcePathStyle: config.s3ForcePathStyle }));
+  const sqs = traceAwsClient(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  const s3 = traceAwsClient(new S3Client({ forcePathStyle: config.s3ForcePathStyle }));
   const cipher: SecretCipher = config.secretsKey
     ? new LocalSecretCipher(config.secretsKey)
     : config.kmsKeyId

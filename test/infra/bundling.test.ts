@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER } from '../../infra/lambdaBundling';
+import { ESM_REQUIRE_BANNER, TRACING_BUNDLE } from '../../infra/lambdaBundling';
 import type { TockStack } from '../../infra/tockStack';
 import { synthTockStack } from './tockStackFixture';
 
@@ -24,6 +24,17 @@ describe('synthesis like cdk synth', () => {
       const code = readFileSync(bundle, 'utf8');
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    }
+  });
+
+  it('should bundle the X-Ray tracing module beside each function, and keep the X-Ray SDK out of index.mjs', () => {
+    for (const fn of Object.values(stack.functions)) {
+      const asset = fn.function.node.findChild('Code') as Asset;
+      const dir = path.join(Stage.of(stack)!.outdir, asset.assetPath);
+      const tracing = readFileSync(path.join(dir, TRACING_BUNDLE), 'utf8');
+      // aws-xray-sdk-core names its context namespace AWSXRay; loading it switches on async hooks.
+      expect(tracing.includes('AWSXRay'), `${fn.node.id} ${TRACING_BUNDLE}`).toBe(true);
+      expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8').includes('AWSXRay'), `${fn.node.id} index.mjs`).toBe(false);
     }
   });
 
