@@ -1,8 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { S3Client } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
 import type { TockConfig } from '../config';
 import { traceAwsClient } from './observability';
 import { DynamoTaskStore } from '../adapters/dynamo/dynamoTaskStore';
@@ -10,14 +8,13 @@ import { DynamoExecutionStore } from '../adapters/dynamo/dynamoExecutionStore';
 import { DynamoDueIndex } from '../adapters/dynamo/dynamoDueIndex';
 import { DynamoSigningSecretStore } from '../adapters/dynamo/dynamoSigningSecretStore';
 import { DynamoRateBucketStore } from '../adapters/dynamo/dynamoRateBucketStore';
-import { S3PayloadStore } from '../adapters/s3/s3PayloadStore';
 import { SqsWorkQueue } from '../adapters/sqs/sqsWorkQueue';
-import { KmsSecretCipher } from '../adapters/kms/kmsSecretCipher';
 import { LocalSecretCipher } from '../delivery/secretBox';
 import type { SecretCipher } from '../delivery/secretBox';
 import type { TargetAddressPolicy } from '../delivery/targetAddressPolicy';
 import { assertValidTargetAddressPolicy } from '../delivery/targetAddressPolicy';
 import { SigningSecrets } from '../app/signingSecrets';
+import { lazyPayloadStore, lazySecretCipher } from './lazyAdapters';
 import { systemClock } from '../app/ports';
 
 /**
@@ -30,11 +27,20 @@ export function compose(config: TockConfig) {
   });
   // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
   const sqs = traceAwsClient(new SQSClient({ useQueueUrlAsEndpoint: false }));
-  const s3 = traceAwsClient(new S3Client({ forcePathStyle: config.s3ForcePathStyle }));
+  // S3 and KMS are built on their first use, not at cold start (lazyAdapters.ts): most runs never
+  // need them, and loading their SDK packages was a third of every function's init.
+  const payloads = lazyPayloadStore(async () => {
+    const [{ S3Client }, { S3PayloadStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/s3/s3PayloadStore')]);
+    return new S3PayloadStore(traceAwsClient(new S3Client({ forcePathStyle: config.s3ForcePathStyle })), config.payloadBucket);
+  });
+  const kmsKeyId = config.kmsKeyId;
   const cipher: SecretCipher = config.secretsKey
     ? new LocalSecretCipher(config.secretsKey)
-    : config.kmsKeyId
-      ? new KmsSecretCipher(new KMSClient({}), config.kmsKeyId)
+    : kmsKeyId
+      ? lazySecretCipher(async () => {
+          const [{ KMSClient }, { KmsSecretCipher }] = await Promise.all([import('@aws-sdk/client-kms'), import('../adapters/kms/kmsSecretCipher')]);
+          return new KmsSecretCipher(new KMSClient({}), kmsKeyId);
+        })
       : missingCipher;
   const targetPolicy: TargetAddressPolicy = {
     allowLoopback: config.allowLoopbackTargets,
@@ -52,7 +58,7 @@ export function compose(config: TockConfig) {
     rateBuckets: new DynamoRateBucketStore(dynamo, config.tableName),
     executions: new DynamoExecutionStore(dynamo, config.tableName, config.historyRetentionDays),
     dueIndex: new DynamoDueIndex(dynamo, config.tableName),
-    payloads: new S3PayloadStore(s3, config.payloadBucket),
+    payloads,
     queue: new SqsWorkQueue(sqs, config.queueUrl),
     deadLetterQueue: new SqsWorkQueue(sqs, config.deadLetterQueueUrl),
     signingSecrets: new SigningSecrets(new DynamoSigningSecretStore(dynamo, config.tableName), cipher, clock),

@@ -1,6 +1,11 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import type { SecretCipher } from '../../delivery/secretBox';
+
+/**
+ * The SDK's KMS module, imported when first needed: a bundle hoists every static import of an
+ * external package to its top, where it would load at cold start (lambdas/runtime/lazyAdapters.ts).
+ */
+const kmsSdk = () => import('@aws-sdk/client-kms');
 
 const PREFIX = 'kms:v1:';
 const CACHE_LIMIT = 1000;
@@ -18,6 +23,7 @@ export class KmsSecretCipher implements SecretCipher {
   ) {}
 
   async encrypt(plain: string): Promise<string> {
+    const { EncryptCommand } = await kmsSdk();
     const out = await this.client.send(new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plain, 'utf8') }));
     return PREFIX + Buffer.from(out.CiphertextBlob!).toString('base64');
   }
@@ -26,6 +32,7 @@ export class KmsSecretCipher implements SecretCipher {
     if (!sealed.startsWith(PREFIX)) return sealed;
     const cached = this.opened.get(sealed);
     if (cached !== undefined) return cached;
+    const { DecryptCommand } = await kmsSdk();
     const out = await this.client.send(
       new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: Buffer.from(sealed.slice(PREFIX.length), 'base64') }),
     );
