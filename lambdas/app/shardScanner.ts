@@ -132,6 +132,12 @@ export class ShardScanner {
   private async plan(entry: DueEntry, head: TaskHead): Promise<Handover | null> {
     if (entry.kind === 'buffered') return this.planBuffered(entry, head);
     if (entry.kind !== 'occurrence') return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
+    // Advanced past by a scan that died, or whose send failed, before it handed the run over: the
+    // next scan's lookback finds the entry again and sends it (a second send is harmless: FIFO
+    // de-duplication, then the claim), instead of leaving it to the sweeper 30 s later.
+    if (entry.gen === head.gen && head.lastHandedOver === entry.executionId && head.nextRunAt !== entry.scheduledFor) {
+      return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
+    }
     if (entry.gen !== head.gen || head.nextRunAt !== entry.scheduledFor || head.status !== 'ACTIVE') return null;
     const schedule = parseSchedule(head.schedule, head.timezone);
     if (!isRecurring(schedule)) return this.handoverOf(entry, entry.executionId, entry.scheduledFor);
