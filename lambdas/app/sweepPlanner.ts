@@ -1,5 +1,6 @@
 import type { Clock, DueEntry, DueIndex, ExecutionStore, TaskStore, WorkQueue } from './ports';
 import { isTerminal } from '../domain/execution';
+import type { ExecutionRecord } from '../domain/execution';
 import type { Lease } from '../domain/task';
 import { isUnrecordedLease } from '../domain/views';
 
@@ -43,11 +44,22 @@ export class SweepPlanner {
   }
 
   private async redrive(entries: DueEntry[], tag: string): Promise<number> {
+    // Executions first: nearly every entry a sweep meets ran long ago, and a run that happened
+    // needs nothing more. Only the others are read on their task head (a consistent read, twice
+    // the price of the eventually consistent execution read; a third of what one execution cost).
+    const records = new Map(
+      (await this.deps.executions.getMany(entries.map((e) => ({ userId: e.userId, taskId: e.taskId, executionId: e.executionId })))).map((r) => [
+        r.executionId,
+        r,
+      ]),
+    );
+    const open = entries.filter((e) => !hasRun(records.get(e.executionId), e));
+    if (open.length === 0) return 0;
     const heads = new Map(
-      (await this.deps.tasks.getHeads(entries.map((e) => ({ userId: e.userId, taskId: e.taskId })))).map((h) => [h.taskId, h]),
+      (await this.deps.tasks.getHeads(open.map((e) => ({ userId: e.userId, taskId: e.taskId })))).map((h) => [h.taskId, h]),
     );
     const notHandedOver: DueEntry[] = [];
-    const live = entries.filter((e) => {
+    const live = open.filter((e) => {
       const head = heads.get(e.taskId);
       if (!head) return false;
       if (e.kind === 'occurrence' && e.gen !== head.gen) return false;
@@ -62,12 +74,6 @@ export class SweepPlanner {
       return true;
     });
     if (notHandedOver.length > 0) await this.handOverLate(notHandedOver);
-    const records = new Map(
-      (await this.deps.executions.getMany(live.map((e) => ({ userId: e.userId, taskId: e.taskId, executionId: e.executionId })))).map((r) => [
-        r.executionId,
-        r,
-      ]),
-    );
     const now = this.deps.clock.now().getTime();
     const watches: DueEntry[] = [];
     const lost = live.filter((e) => {
@@ -110,6 +116,19 @@ export class SweepPlanner {
  */
 function watchOf(entry: DueEntry, lease: Lease, gen: number): DueEntry {
   return { ...entry, kind: 'watch', dueAt: lease.leaseUntil + 1, attempt: lease.attempt, gen };
+}
+
+/**
+ * The entry's work was handed over and attempted: its execution ran to an end (SUCCEEDED, FAILED,
+ * or CANCELLED by the claim), or failed and waits for a later retry entry. Handing over advances
+ * a recurring task first, so none of these still holds its task up. A SKIPPED record does not
+ * count: the scanner writes it before it advances the task, and a scan that died in between
+ * leaves the task waiting on this very entry.
+ */
+function hasRun(record: ExecutionRecord | undefined, entry: DueEntry): boolean {
+  if (!record) return false;
+  if (record.status === 'SUCCEEDED' || record.status === 'FAILED' || record.status === 'CANCELLED') return true;
+  return record.status === 'RETRYING' && record.attempt >= entry.attempt;
 }
 
 function isRecurringExpression(schedule: string): boolean {
