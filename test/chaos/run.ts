@@ -2,7 +2,9 @@
  * `npm run chaos`: the fault-injection suite at full size (1,000+ occurrences) against its own
  * DynamoDB Local and fauxqs. Prints a summary; exits 1 on any invariant violation.
  *
- *   npm run chaos -- [--seed N] [--one-shots N] [--cron N] [--tenants N] [--window-seconds N] [--quiet]
+ *   npm run chaos -- [--seed N] [--one-shots N] [--cron N] [--tenants N] [--window-seconds N] [--quiet] [--no-faults]
+ *
+ * --no-faults runs the same workload with no fault injected (a baseline for the timings).
  */
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +13,8 @@ import { silenceSdkNodeVersionWarning } from '../../local/localAws';
 import { startDynamoDbLocal } from '../../local/services/dynamoDbLocal';
 import { startFauxqs } from '../../local/services/fauxqs';
 import { runChaos } from './chaosRun';
+import { DEFAULT_FAULT_RATES } from './faultInjector';
+import type { FaultRates } from './faultInjector';
 import { formatSummary } from './summary';
 
 const { values } = parseArgs({
@@ -21,8 +25,12 @@ const { values } = parseArgs({
     tenants: { type: 'string', default: '4' },
     'window-seconds': { type: 'string', default: '40' },
     quiet: { type: 'boolean', default: false },
+    'no-faults': { type: 'boolean', default: false },
   },
 });
+
+/** Every rate zero: the same workload and machinery, nothing injected (deletes and pauses still happen). */
+const NO_FAULTS: FaultRates = Object.fromEntries(Object.entries(DEFAULT_FAULT_RATES).map(([k, v]) => [k, k === 'stormEveryMs' ? v : 0])) as unknown as FaultRates;
 
 async function main(): Promise<number> {
   silenceSdkNodeVersionWarning();
@@ -45,6 +53,7 @@ async function main(): Promise<number> {
         leadMs: 25_000,
       },
       ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      ...(values['no-faults'] ? { rates: NO_FAULTS } : {}),
       pollers: 10,
       settleTimeoutMs: 120_000,
       graceMs: 10_000,
