@@ -3,6 +3,9 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { DueEntry, DueIndex } from '../../app/ports';
 import { cursorKey, duePk, dueSk, minuteOf } from './keys';
 
+/** Minute partitions read at once by a query that spans many. */
+const MINUTES_IN_PARALLEL = 8;
+
 /** Due entries are never deleted by Tock: DynamoDB's TTL removes them for free after a week. */
 const ENTRY_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -41,26 +44,41 @@ export class DynamoDueIndex implements DueIndex {
   }
 
   async query(shard: number, fromMs: number, toMs: number): Promise<DueEntry[]> {
+    const minutes: number[] = [];
+    for (let minute = minuteOf(fromMs + 1); minute <= minuteOf(toMs); minute++) minutes.push(minute);
+    // A long range (the sweep after a restart, a scanner back after downtime) is one partition per
+    // minute: read several at once, then put them back in order (oldest first).
+    const byMinute: DueEntry[][] = new Array(minutes.length);
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < minutes.length) {
+        const i = next++;
+        byMinute[i] = await this.queryMinute(shard, minutes[i]!, fromMs, toMs);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MINUTES_IN_PARALLEL, minutes.length) }, reader));
+    return byMinute.flat();
+  }
+
+  private async queryMinute(shard: number, minute: number, fromMs: number, toMs: number): Promise<DueEntry[]> {
     const entries: DueEntry[] = [];
-    for (let minute = minuteOf(fromMs + 1); minute <= minuteOf(toMs); minute++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': duePk(shard, minute),
-              ':from': String(fromMs + 1).padStart(13, '0'),
-              ':to': `${String(toMs).padStart(13, '0')}#\uffff`,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) entries.push(toEntry(item));
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': duePk(shard, minute),
+            ':from': String(fromMs + 1).padStart(13, '0'),
+            ':to': `${String(toMs).padStart(13, '0')}#\uffff`,
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) entries.push(toEntry(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
     return entries;
   }
 
