@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { TockConfig } from '../config';
 import { traceAwsClient } from './observability';
 import { DynamoTaskStore } from '../adapters/dynamo/dynamoTaskStore';
@@ -17,21 +19,35 @@ import { SigningSecrets } from '../app/signingSecrets';
 import { lazyPayloadStore, lazySecretCipher } from './lazyAdapters';
 import { systemClock } from '../app/ports';
 
+/** Any AWS SDK v3 client compose() builds. */
+export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient;
+
+/**
+ * Called with every AWS client compose() builds, before its first use. Nothing in the product adds
+ * to it: the cost benchmark (bench/cost) counts every call and its consumed capacity through it.
+ */
+export const awsClientObservers: Array<(client: AwsClient) => void> = [];
+
+function observed<T extends AwsClient>(client: T): T {
+  for (const observe of awsClientObservers) observe(client);
+  return client;
+}
+
 /**
  * Everything a handler needs, built once per cold start. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables, so the same code serves AWS and the local stack.
  */
 export function compose(config: TockConfig) {
-  const dynamo = DynamoDBDocumentClient.from(traceAwsClient(new DynamoDBClient({})), {
+  const dynamo = DynamoDBDocumentClient.from(traceAwsClient(observed(new DynamoDBClient({}))), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
-  const sqs = traceAwsClient(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  const sqs = traceAwsClient(observed(new SQSClient({ useQueueUrlAsEndpoint: false })));
   // S3 and KMS are built on their first use, not at cold start (lazyAdapters.ts): most runs never
   // need them, and loading their SDK packages was a third of every function's init.
   const payloads = lazyPayloadStore(async () => {
     const [{ S3Client }, { S3PayloadStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/s3/s3PayloadStore')]);
-    return new S3PayloadStore(traceAwsClient(new S3Client({ forcePathStyle: config.s3ForcePathStyle })), config.payloadBucket);
+    return new S3PayloadStore(traceAwsClient(observed(new S3Client({ forcePathStyle: config.s3ForcePathStyle }))), config.payloadBucket);
   });
   const kmsKeyId = config.kmsKeyId;
   const cipher: SecretCipher = config.secretsKey
@@ -39,7 +55,7 @@ export function compose(config: TockConfig) {
     : kmsKeyId
       ? lazySecretCipher(async () => {
           const [{ KMSClient }, { KmsSecretCipher }] = await Promise.all([import('@aws-sdk/client-kms'), import('../adapters/kms/kmsSecretCipher')]);
-          return new KmsSecretCipher(new KMSClient({}), kmsKeyId);
+          return new KmsSecretCipher(observed(new KMSClient({})), kmsKeyId);
         })
       : missingCipher;
   const targetPolicy: TargetAddressPolicy = {
