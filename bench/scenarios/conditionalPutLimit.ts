@@ -1,0 +1,60 @@
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { localClientConfig } from '../../local/localAws';
+import { round } from '../support/stats';
+
+/**
+ * The local physical limit: how many conditional puts per second the stack's DynamoDB Local takes
+ * at 32 in flight, from this process, with items the size of an execution record.
+ */
+export async function measureConditionalPuts(endpoint: string, seconds: number, concurrency = 32): Promise<number> {
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const table = `bench-limit-${randomBytes(4).toString('hex')}`;
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const body = 'x'.repeat(400);
+    let sequence = 0;
+    const put = () =>
+      client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: `T#bench#${sequence++}` }, sk: { S: 'X#0000000000000#exe' }, status: { S: 'SUCCEEDED' }, body: { S: body } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    // One second of warm-up (JIT, connections), then the measured window.
+    const run = async (ms: number): Promise<number> => {
+      let done = 0;
+      const until = Date.now() + ms;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (Date.now() < until) {
+            await put();
+            done++;
+          }
+        }),
+      );
+      return done;
+    };
+    await run(1_000);
+    const started = Date.now();
+    const done = await run(seconds * 1000);
+    return round(done / ((Date.now() - started) / 1000));
+  } finally {
+    await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    client.destroy();
+  }
+}
