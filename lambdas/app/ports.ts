@@ -79,6 +79,8 @@ export interface TaskStore {
       removeLeases: readonly string[];
       lastHandedOver: string | null;
       buffered: string | null;
+      /** Catch-up: the due entry now stands for this later run; changed only if the task moves. */
+      redirect?: { readonly entry: DueEntry; readonly executionId: string; readonly scheduledFor: string };
     },
   ): Promise<boolean>;
   /** BUFFER_ONE: the buffered occurrence is handed over now, once. */

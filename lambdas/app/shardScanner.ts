@@ -183,8 +183,7 @@ export class ShardScanner {
     }
     const last = runs[runs.length - 1];
     const runId = last ? occurrenceExecutionId(head.taskId, last) : null;
-    if (runId && runId !== entry.executionId) await this.deps.dueIndex.redirect(entry, runId, last!.toISOString());
-    await this.deps.tasks.advance(head, entry.scheduledFor, {
+    const advanced = await this.deps.tasks.advance(head, entry.scheduledFor, {
       nextRunAt: plan.nextRunAt?.toISOString() ?? null,
       runCount: head.runCount + runs.length,
       status: plan.nextRunAt ? 'ACTIVE' : 'COMPLETED',
@@ -192,7 +191,10 @@ export class ShardScanner {
       removeLeases: prunableLeases(head.running, now.getTime()),
       lastHandedOver: runId ?? head.lastHandedOver ?? null,
       buffered,
+      ...(runId && runId !== entry.executionId ? { redirect: { entry, executionId: runId, scheduledFor: last!.toISOString() } } : {}),
     });
+    // Another scanner moved the task first (or it was paused meanwhile): the run is theirs.
+    if (!advanced) return null;
     return runId ? this.handoverOf(entry, runId, last!.toISOString()) : null;
   }
 

@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TaskHead } from '../../domain/task';
 import { IdempotencyConflictError, QuotaExceededError, VersionConflictError } from '../../domain/errors';
 import type { ClaimResult, DueEntry, NewTask, Page, TaskStore } from '../../app/ports';
-import { decodeToken, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, PAYLOAD_SK, taskPk, userGsiPk, userKey } from './keys';
+import { decodeToken, duePk, dueSk, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, minuteOf, PAYLOAD_SK, taskPk, userGsiPk, userKey } from './keys';
 import { dueEntryItem } from './dynamoDueIndex';
 
 const HEAD_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
@@ -269,31 +269,52 @@ export class DynamoTaskStore implements TaskStore {
       names[`#l${i}`] = id;
       return `running.#l${i}`;
     });
+    const update = {
+      TableName: this.tableName,
+      Key: { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK },
+      UpdateExpression: `SET #next = :next, #runs = :runs, #st = :st, #reason = :reason, #last = :last, #buf = :buf${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      // Two scanners on one shard: only the first moves the task past this occurrence.
+      ConditionExpression: '#next = :current AND #gen = :gen AND #st = :active',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ':next': next.nextRunAt,
+        ':runs': next.runCount,
+        ':st': next.status,
+        ':reason': next.statusReason,
+        ':current': scheduledFor,
+        ':gen': head.gen,
+        ':active': 'ACTIVE',
+        ':last': next.lastHandedOver,
+        ':buf': next.buffered,
+      },
+    };
     try {
+      if (!next.redirect) {
+        await this.client.send(new UpdateCommand(update));
+        return true;
+      }
+      // Catch-up moves the task and re-points its entry in one transaction: an entry re-pointed
+      // by a scan that died before its advance would no longer match the task's nextRunAt, and
+      // the task would never be handed over again.
+      const { entry, executionId, scheduledFor: runAt } = next.redirect;
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK },
-          UpdateExpression: `SET #next = :next, #runs = :runs, #st = :st, #reason = :reason, #last = :last, #buf = :buf${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          // Two scanners on one shard: only the first moves the task past this occurrence.
-          ConditionExpression: '#next = :current AND #gen = :gen AND #st = :active',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ':next': next.nextRunAt,
-            ':runs': next.runCount,
-            ':st': next.status,
-            ':reason': next.statusReason,
-            ':current': scheduledFor,
-            ':gen': head.gen,
-            ':active': 'ACTIVE',
-            ':last': next.lastHandedOver,
-            ':buf': next.buffered,
-          },
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: duePk(entry.shard, minuteOf(entry.dueAt)), sk: dueSk(entry.dueAt, entry.taskId, entry.executionId, entry.attempt) },
+                UpdateExpression: 'SET executionId = :e, scheduledFor = :s',
+                ExpressionAttributeValues: { ':e': executionId, ':s': runAt },
+              },
+            },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }
