@@ -82,10 +82,13 @@ export class SweepPlanner {
       if (record && record.status === 'RETRYING' && record.attempt >= e.attempt) return false;
       const head = heads.get(e.taskId)!;
       const lease = head.running[e.executionId];
-      if (lease && lease.leaseUntil >= now && lease.attempt >= e.attempt) {
+      // Only a lease whose attempt has no result yet holds the execution (as in the claim's
+      // condition): one of a recorded attempt, left by a takeover that died before its new lease
+      // was written, holds nothing.
+      if (lease && lease.leaseUntil >= now && lease.attempt >= e.attempt && isUnrecordedLease(lease, record)) {
         // In flight, or held by an attempt that died (a crash, a restart of everything): look
         // again the moment its lease runs out, rather than at the next band minutes later.
-        if (isUnrecordedLease(lease, record)) watches.push(watchOf(e, lease, head.gen));
+        watches.push(watchOf(e, lease, head.gen));
         return false;
       }
       return true;

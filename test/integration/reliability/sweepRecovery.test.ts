@@ -76,4 +76,29 @@ describe('sweeps', () => {
     expect(record?.status).toBe('SUCCEEDED');
     expect(record?.attempts.map((a) => a.outcome)).toEqual(['LOST', 'SUCCEEDED']);
   });
+
+  it('should re-send at once an execution whose takeover died after writing its history, its message gone', async () => {
+    // Prepare: attempt 1 killed mid-request; the takeover records the loss and dies before its new lease
+    const { taskId, message } = await fx.oneShot('ivy');
+    const target = scriptedTarget(['hang', OK]);
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    await target.firstCall;
+    const later = offsetClock(60_000);
+    const executions = new Proxy(fx.ports.executions, {
+      get(store, property) {
+        if (property === 'record') return async (...args: Parameters<typeof store.record>) => (await store.record(...args), Promise.reject(new Error('killed')));
+        const value = Reflect.get(store, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(store) : value;
+      },
+    });
+    await expect(executorOf({ ...fx.ports, executions }, { shardCount: SHARDS, deliver: target.deliver, clock: later }).execute(message)).rejects.toThrow('killed');
+    const queue = recordingQueue(0);
+
+    // Act: a sweep while that takeover's (recorded) lease is still live
+    await new SweepPlanner({ ...fx.ports, queue, clock: later }, () => Promise.resolve()).sweep(0, message.d - 60_000, Date.now() + 60_000, 'b30000');
+
+    // Assess
+    expect((await fx.ports.executions.get('ivy', taskId, message.e, true))?.status).toBe('RUNNING');
+    expect(queue.sent.map((m) => m.e)).toContain(message.e);
+  });
 });
