@@ -16,7 +16,7 @@ import type { AppClients } from './inProcessApp';
 import { checkInvariants } from './invariants';
 import type { InvariantReport } from './invariants';
 import { DeadLetterPoller, WorkQueuePoller } from './queuePollers';
-import { ScannerFleet } from './scannerFleet';
+import { OUTAGE_MS, ScannerFleet } from './scannerFleet';
 import { createWorkload, intervene } from './workload';
 import type { PlannedTask, WorkloadSize } from './workload';
 
@@ -130,6 +130,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const scanners = new ScannerFleet({ ports, faults, shardCount, runMs: options.scannerRunMs ?? 5_000 });
     let stopping = false;
     scanners.start();
+    scanners.planOutages(Math.max(Date.now(), firstDue), lastDue - OUTAGE_MS);
     poller.start();
     deadLetters.start();
     const interventions = intervene(taskCommandsOf(ports, shardCount), planned, faults, () => stopping);
@@ -139,14 +140,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const windowEnd = Date.now();
     const deadline = windowEnd + options.settleTimeoutMs;
     let open = Infinity;
+    let ids: string[] = [];
     while (Date.now() < deadline) {
-      const ids = unsettled(planned, await readExecutions(clean, resources.tableName));
+      ids = unsettled(planned, await readExecutions(clean, resources.tableName));
       open = ids.length;
       log(`${Math.round((Date.now() - windowEnd) / 1000)} s after the last due time: ${open} occurrences not settled${open <= 3 ? `: ${ids.join(', ')}` : ''}`);
       if (open === 0) break;
       await realSleep(1_000);
     }
     const settledAt = Date.now();
+    for (const id of ids.slice(0, 5)) {
+      log(`unsettled: ${id}`);
+      for (const event of faults.events.get(id.split(' ')[0]!) ?? []) log(`    ${event}`);
+    }
     await realSleep(options.graceMs);
     stopping = true;
     faults.enabled = false;

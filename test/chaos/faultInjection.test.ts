@@ -26,6 +26,7 @@ describe('fault injection', () => {
       settleTimeoutMs: 50_000,
       graceMs: 1_500,
       ...(process.env.TOCK_CHAOS_LOG ? { log: (line: string) => console.log(line) } : {}),
+      ...(process.env.TOCK_CHAOS_SEED ? { seed: Number(process.env.TOCK_CHAOS_SEED) } : {}),
     });
     if (process.env.TOCK_CHAOS_LOG) console.log(formatSummary(report));
 

@@ -3,6 +3,7 @@ export type FaultKind =
   | 'dynamodb-throttle'
   | 'sqs-5xx'
   | 'scanner-crash'
+  | 'scanner-outage'
   | 'scanner-overlap'
   | 'scanner-clock-skew'
   | 'executor-crash'
@@ -26,6 +27,8 @@ export interface FaultRates {
   readonly stormMs: number;
   /** Per scanner invocation: it dies at one step. */
   readonly scannerCrash: number;
+  /** Per shard and run: its scanners are all down for 12 s while work falls due. */
+  readonly scannerOutage: number;
   /** Per executor invocation: it dies at one step. */
   readonly executorCrash: number;
   /** Per executor invocation: it dies after the target got its request, and never records. */
@@ -46,6 +49,7 @@ export const DEFAULT_FAULT_RATES: FaultRates = {
   stormEveryMs: 9_000,
   stormMs: 900,
   scannerCrash: 0.35,
+  scannerOutage: 0.5,
   executorCrash: 0.12,
   executorKill: 0.03,
   duplicate: 0.08,

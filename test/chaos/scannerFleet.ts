@@ -14,13 +14,15 @@ export const SCANNER_STEPS: ReadonlyArray<readonly [string, number]> = [
   ['tasks.getHeads', 4],
   ['dueIndex.put', 4],
   ['executions.record', 1],
-  ['dueIndex.redirect', 1],
   ['tasks.advance', 4],
   ['queue.send', 5],
   ['dueIndex.setCursor', 1],
   ['executions.getMany', 1],
   ['executions.get', 1],
 ];
+
+/** How long a scanner outage lasts: longer than the 10 s after which a late occurrence counts as missed. */
+export const OUTAGE_MS = 12_000;
 
 /** How far apart the two scanners of a shard keep their clocks. */
 export const CLOCK_SKEW_MS = 2_000;
@@ -35,6 +37,9 @@ export class ScannerFleet {
   errors: string[] = [];
   private stopping = false;
   private loops: Promise<void>[] = [];
+  private readonly outages = new Map<number, { from: number; to: number }>();
+  private readonly running = new Map<number, Set<Invocation>>();
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly deps: {
@@ -55,12 +60,40 @@ export class ScannerFleet {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.timers) clearTimeout(timer);
     await Promise.all(this.loops);
+  }
+
+  /**
+   * Scanner outages: with probability `rates.scannerOutage` per shard, both of its scanners die at
+   * a random instant between `fromMs` and `toMs` and none runs for `OUTAGE_MS` (a scanner function
+   * throttled, or its schedule not firing), so work falls due while no one hands it over and the
+   * catch-up policy decides what runs when they are back.
+   */
+  planOutages(fromMs: number, toMs: number): void {
+    const { faults } = this.deps;
+    for (let shard = 0; shard < this.deps.shardCount; shard++) {
+      if (!faults.chance(faults.rates.scannerOutage)) continue;
+      const from = fromMs + faults.random() * Math.max(0, toMs - fromMs);
+      this.outages.set(shard, { from, to: from + OUTAGE_MS });
+      this.timers.push(
+        setTimeout(() => {
+          if (this.stopping) return;
+          faults.count('scanner-outage', `shard ${shard} for ${OUTAGE_MS} ms`);
+          for (const invocation of this.running.get(shard) ?? []) invocation.kill('scanner outage');
+        }, from - Date.now()),
+      );
+    }
   }
 
   private async loop(shard: number, clockOffset: (i: number) => number, runMs: number): Promise<void> {
     const { faults } = this.deps;
     for (let i = 1; !this.stopping; i++) {
+      const outage = this.outages.get(shard);
+      if (outage && Date.now() >= outage.from && Date.now() < outage.to) {
+        await realSleep(outage.to - Date.now());
+        continue;
+      }
       this.invocations += 1;
       const offset = clockOffset(i);
       if (faults.enabled && offset !== 0) {
@@ -80,6 +113,8 @@ export class ScannerFleet {
         },
       };
       const scanner = new ShardScanner({ ...ports, queue, clock: offsetClock(offset), sleep: realSleep });
+      const running = this.running.get(shard) ?? new Set<Invocation>();
+      this.running.set(shard, running.add(invocation));
       try {
         await scanner.run(shard, runMs);
       } catch (error) {
@@ -89,6 +124,8 @@ export class ScannerFleet {
           // A failed invocation: the next one starts a little later (the local scanner loop waits 1 s).
           await realSleep(300);
         }
+      } finally {
+        running.delete(invocation);
       }
     }
   }
