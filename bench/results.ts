@@ -4,6 +4,12 @@ import type { ColdStart } from './scenarios/coldStart';
 import type { DeliveryStats } from './scenarios/delivery';
 import type { CostReport } from './cost/costModel';
 
+/** The machine's 1-minute load average when a scenario's work fell due and when it was all delivered. */
+export interface LoadDuring {
+  readonly atDue: number;
+  readonly atEnd: number;
+}
+
 /** bench/results/latest.json: the fields issue 7 names, and a few more. */
 export interface BenchResults {
   readonly mode: 'quick' | 'full';
@@ -12,8 +18,8 @@ export interface BenchResults {
   readonly commit: string;
   /** The machine, and what else kept it busy: the figures are only as quiet as it was. */
   readonly machine: { readonly cpus: number; readonly model: string; readonly loadAverage: { readonly start: number[]; readonly end: number[] }; readonly busiestOtherProcesses: string[] };
-  readonly steady: DeliveryStats & { readonly perSecond: number; readonly seconds: number };
-  readonly burst: Array<DeliveryStats & { readonly createdSecondsAhead: number }>;
+  readonly steady: DeliveryStats & { readonly perSecond: number; readonly seconds: number; readonly loadAverage: LoadDuring };
+  readonly burst: Array<DeliveryStats & { readonly createdSecondsAhead: number; readonly loadAverage: LoadDuring }>;
   readonly api: ApiStats;
   readonly limit: {
     readonly ddbLocalPutsPerSec: number;

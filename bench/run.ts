@@ -37,13 +37,14 @@ interface BenchConfig {
   readonly costExecutions: number;
   readonly costSliceMs: number;
   readonly coldStartSamples: number;
+  readonly coldStartTracedSamples: number;
 }
 
 const QUICK: BenchConfig = {
-  mode: 'quick', users: 32, steadyPerSecond: 20, steadySeconds: 20, bursts: [1_000], limitSeconds: 3, costExecutions: 300, costSliceMs: 12_000, coldStartSamples: 10,
+  mode: 'quick', users: 32, steadyPerSecond: 20, steadySeconds: 15, bursts: [1_000], limitSeconds: 3, costExecutions: 200, costSliceMs: 12_000, coldStartSamples: 10, coldStartTracedSamples: 3,
 };
 const FULL: BenchConfig = {
-  mode: 'full', users: 32, steadyPerSecond: 20, steadySeconds: 120, bursts: [1_000, 5_000], limitSeconds: 5, costExecutions: 1_000, costSliceMs: 20_000, coldStartSamples: 10,
+  mode: 'full', users: 32, steadyPerSecond: 20, steadySeconds: 120, bursts: [1_000, 5_000], limitSeconds: 5, costExecutions: 1_000, costSliceMs: 20_000, coldStartSamples: 10, coldStartTracedSamples: 10,
 };
 
 /** The target's answer time for every delivery (the cost model's "the target answers in 50 ms"). */
@@ -53,6 +54,11 @@ const startedAt = Date.now();
 
 function log(message: string): void {
   console.error(`[bench +${((Date.now() - startedAt) / 1000).toFixed(0)}s] ${message}`);
+}
+
+/** The 1-minute load average: what else the two cores had to do while a scenario ran. */
+function loadAverage(): number {
+  return round(os.loadavg()[0]!, 2);
 }
 
 async function sleepUntil(epochMs: number): Promise<void> {
@@ -80,11 +86,12 @@ function busiestOtherProcesses(stackPid: number | undefined): string[] {
  * burst this is the api scenario, reads included), with the due second far enough ahead that
  * creating them is over before it.
  */
-async function runBurst(client: TaskClient, receiver: WebhookReceiver, tasks: number, createRate: number, measureApi: boolean) {
+async function runBurst(client: TaskClient, receiver: WebhookReceiver, endpoint: string, tasks: number, createRate: number, measureApi: boolean) {
   const path = `/burst-${tasks}`;
   receiver.respond(path, [{ delayMs: TARGET_DELAY_MS }]);
   const createSeconds = tasks / createRate;
-  const dueMs = ceilToSecond(Date.now() + createSeconds * 1000 * (measureApi ? 2.2 : 1.4) + 4_000);
+  // Reading them back takes about two thirds of the time creating them did.
+  const dueMs = ceilToSecond(Date.now() + createSeconds * 1000 * (measureApi ? 2 : 1.3) + 4_000);
   const dueTimes = new Array<number>(tasks).fill(dueMs);
   let api: ApiStats | undefined;
   if (measureApi) api = (await createAndRead(client, dueTimes, `${receiver.url}${path}`)).stats;
@@ -92,10 +99,13 @@ async function runBurst(client: TaskClient, receiver: WebhookReceiver, tasks: nu
   const createdSecondsAhead = round((dueMs - Date.now()) / 1000, 1);
   log(`burst of ${tasks}: created (and read), due in ${createdSecondsAhead} s`);
   if (createdSecondsAhead < 0.5) log(`WARNING: creating ran until ${-createdSecondsAhead} s after the due second`);
+  // DynamoDB Local's write rate as close to the burst as the wait allows: the machine's load drifts.
+  const putsPerSec = dueMs - Date.now() > 6_000 ? await measureConditionalPuts(endpoint, 3) : undefined;
   await sleepUntil(dueMs);
-  const burst = await awaitDeliveries(receiver, path, tasks, 180_000);
+  const loadAtDue = loadAverage();
+  const burst = { ...(await awaitDeliveries(receiver, path, tasks, 180_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
   log(`burst of ${tasks}: ${burst.delivered} delivered, p99 ${burst.lagMs.p99} ms, all after ${burst.allDeliveredMs} ms`);
-  return { burst: { ...burst, createdSecondsAhead }, api };
+  return { burst: { ...burst, createdSecondsAhead }, api, putsPerSec };
 }
 
 /** `steadyPerSecond` tasks due every second for `steadySeconds`, all created ahead. */
@@ -108,8 +118,10 @@ async function runSteady(client: TaskClient, receiver: WebhookReceiver, config: 
   for (let s = 0; s < config.steadySeconds; s++) for (let i = 0; i < config.steadyPerSecond; i++) dueTimes.push(firstDue + s * 1000);
   await createAll(client, dueTimes, `${receiver.url}${path}`);
   log(`steady: ${total} tasks created, first due in ${round((firstDue - Date.now()) / 1000, 1)} s`);
+  await sleepUntil(firstDue);
+  const loadAtDue = loadAverage();
   await sleepUntil(firstDue + config.steadySeconds * 1000);
-  const steady = await awaitDeliveries(receiver, path, total, 60_000);
+  const steady = { ...(await awaitDeliveries(receiver, path, total, 60_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
   log(`steady: ${steady.delivered} delivered, p99 ${steady.lagMs.p99} ms`);
   return { ...steady, perSecond: config.steadyPerSecond, seconds: config.steadySeconds };
 }
@@ -132,9 +144,10 @@ async function main(): Promise<void> {
     others = busiestOtherProcesses(stack.pid);
     const client = await TaskClient.forUsers(stack.baseUrl, config.users);
 
-    // Warm-up (JIT, connections), and the create rate the due seconds below are planned with.
-    const warmUp = Array.from({ length: 96 }, () => ceilToSecond(Date.now() + 3_600_000));
-    const createRate = await createAll(client, warmUp, `${receiver.url}/warm-up`);
+    // Warm-up (JIT, connections), then the create rate the due seconds below are planned with.
+    const farAhead = (n: number) => Array.from({ length: n }, () => ceilToSecond(Date.now() + 3_600_000));
+    await createAll(client, farAhead(64), `${receiver.url}/warm-up`);
+    const createRate = await createAll(client, farAhead(128), `${receiver.url}/warm-up`);
     log(`warm-up: ${round(createRate, 1)} creates/s`);
     const putSamples = [await measureConditionalPuts(stack.endpoints.dynamodb, config.limitSeconds)];
     log(`DynamoDB Local: ${putSamples[0]} conditional puts/s at 32 in flight`);
@@ -142,13 +155,14 @@ async function main(): Promise<void> {
     const bursts: BenchResults['burst'] = [];
     let api: ApiStats | undefined;
     for (const [i, tasks] of config.bursts.entries()) {
-      const result = await runBurst(client, receiver, tasks, createRate, i === 0);
+      const result = await runBurst(client, receiver, stack.endpoints.dynamodb, tasks, createRate, i === 0);
       bursts.push(result.burst);
       api ??= result.api;
+      if (result.putsPerSec !== undefined) putSamples.push(result.putsPerSec);
     }
     const steady = await runSteady(client, receiver, config, createRate);
     putSamples.push(await measureConditionalPuts(stack.endpoints.dynamodb, config.limitSeconds));
-    log(`DynamoDB Local: ${putSamples[1]} conditional puts/s`);
+    log(`DynamoDB Local: ${putSamples.join(', ')} conditional puts/s`);
 
     // The cost run uses the stack's DynamoDB Local and SQS, with tables and queues of its own.
     const costRun = await runExecutionCost({
@@ -187,7 +201,7 @@ async function main(): Promise<void> {
 
   // Cold starts last, with the stack gone: they are timed on an otherwise quieter machine.
   log('cold starts');
-  const coldStart = await measureColdStarts(config.coldStartSamples);
+  const coldStart = await measureColdStarts(config.coldStartSamples, config.coldStartTracedSamples);
   const results: BenchResults = {
     mode: config.mode,
     startedAt: new Date(startedAt).toISOString(),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -14,8 +14,14 @@ export interface ColdStart {
   readonly initMs: number;
   /** CPU time of that import (user + system): what the wall time would be on an idle machine. */
   readonly initCpuMs: number;
-  /** Wall time with X-Ray tracing on (it then also loads tracing.mjs). */
+  /**
+   * Wall time of importing only the AWS SDK packages the bundle imports (the runtime's, external):
+   * the part of the init that is the SDK's, not Tock's.
+   */
+  readonly sdkOnlyMs: number;
+  /** Wall time with X-Ray tracing on (it then also loads tracing.mjs), median of `tracedSamples`. */
   readonly initMsTracing: number;
+  readonly tracedSamples: number;
   readonly tracingBundleBytes: number;
   readonly samples: number;
 }
@@ -67,7 +73,7 @@ function importOnce(file: string, tracing: boolean): { wallMs: number; cpuMs: nu
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })) as { wallMs: number; cpuMs: number };
 }
 
-export async function measureColdStarts(samples = 10): Promise<Record<LambdaName, ColdStart>> {
+export async function measureColdStarts(samples = 10, tracedSamples = samples): Promise<Record<LambdaName, ColdStart>> {
   const results = {} as Record<LambdaName, ColdStart>;
   for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaName[]) {
     const dir = path.join(OUT_DIR, name);
@@ -75,20 +81,28 @@ export async function measureColdStarts(samples = 10): Promise<Record<LambdaName
     const index = path.join(dir, 'index.mjs');
     const bundleBytes = await bundle(entryPath(name), index);
     const tracingBundleBytes = await bundle(path.join(PROJECT_ROOT, TRACING_ENTRY), path.join(dir, TRACING_BUNDLE));
-    // Interleaved, so that a burst of load on the machine hits both alike.
+    // The same static imports of the external SDK, and nothing else.
+    const sdkImports = [...new Set(readFileSync(index, 'utf8').match(/from\s*"@aws-sdk\/[a-z0-9-]+"/g) ?? [])].map((m) => m.replace(/^from\s*/, ''));
+    const sdkOnly = path.join(dir, 'sdk-only.mjs');
+    writeFileSync(sdkOnly, sdkImports.map((specifier) => `import ${specifier};`).join('\n'));
+    // Interleaved, so that a burst of load on the machine hits all alike.
     const plain: { wallMs: number; cpuMs: number }[] = [];
     const traced: number[] = [];
+    const sdk: number[] = [];
     for (let i = 0; i < samples; i++) {
       plain.push(importOnce(index, false));
-      traced.push(importOnce(index, true).wallMs);
+      sdk.push(importOnce(sdkOnly, false).wallMs);
+      if (i < tracedSamples) traced.push(importOnce(index, true).wallMs);
     }
     results[name] = {
       bundleBytes,
       initMs: round(median(plain.map((p) => p.wallMs))),
       initCpuMs: round(median(plain.map((p) => p.cpuMs))),
+      sdkOnlyMs: round(median(sdk)),
       initMsTracing: round(median(traced)),
       tracingBundleBytes,
       samples,
+      tracedSamples: traced.length,
     };
   }
   return results;
