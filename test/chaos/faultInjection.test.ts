@@ -34,7 +34,8 @@ describe('fault injection', () => {
     const summary = formatSummary(report);
     expect(report.invariants.violations, summary).toEqual([]);
     expect(report.timings.settled, summary).toBe(true);
-    expect(report.invariants.executions, summary).toBeGreaterThanOrEqual(150);
+    // 115 one-shots each make one execution; cron occurrences vary with the seed and with deletes.
+    expect(report.invariants.executions, summary).toBeGreaterThanOrEqual(120);
     const struck = new Set(report.faults.map(([kind]) => kind));
     for (const kind of ['dynamodb-throttle', 'sqs-5xx', 'scanner-crash', 'executor-crash', 'delivery-duplicate', 'delivery-delay', 'scanner-overlap', 'scanner-clock-skew', 'task-deleted']) {
       expect(struck, `${kind} never struck\n${summary}`).toContain(kind);
