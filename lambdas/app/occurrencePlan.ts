@@ -43,8 +43,11 @@ export function planOccurrence(
   let runs: Date[] = [scheduledFor];
   let skipped: Date[] = [];
   let last = scheduledFor;
+  const endAt = policy.endAt ? Date.parse(policy.endAt) : Infinity;
   if (late) {
-    const latest = previousRun(schedule, new Date(now.getTime() + 1), anchor) ?? scheduledFor;
+    // Occurrences after endAt do not exist: missed ones stop there (LATEST runs the last one in
+    // the window), and none past it is run or written to the ledger.
+    const latest = previousRun(schedule, new Date(Math.min(now.getTime(), endAt) + 1), anchor) ?? scheduledFor;
     const missed: Date[] = [];
     for (let t: Date | null = scheduledFor; t && t.getTime() <= latest.getTime() && missed.length < 10_000; t = nextRun(schedule, t, anchor)) {
       missed.push(t);
@@ -62,7 +65,6 @@ export function planOccurrence(
       skipped = missed;
     }
   }
-  const endAt = policy.endAt ? Date.parse(policy.endAt) : Infinity;
   runs = runs.filter((t) => t.getTime() <= endAt);
   if (policy.maxRuns !== null) runs = runs.slice(0, Math.max(0, policy.maxRuns - head.runCount));
   const runCount = head.runCount + runs.length;
