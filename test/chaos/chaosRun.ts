@@ -141,16 +141,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const deadline = windowEnd + options.settleTimeoutMs;
     let open = Infinity;
     let ids: string[] = [];
+    /** The last executions to settle: the slowest recoveries, traced below. */
+    let lastOpen: string[] = [];
     while (Date.now() < deadline) {
       ids = unsettled(planned, await readExecutions(clean, resources.tableName));
+      if (ids.length > 0) lastOpen = ids;
       open = ids.length;
       log(`${Math.round((Date.now() - windowEnd) / 1000)} s after the last due time: ${open} occurrences not settled${open <= 3 ? `: ${ids.join(', ')}` : ''}`);
       if (open === 0) break;
       await realSleep(1_000);
     }
     const settledAt = Date.now();
-    for (const id of ids.slice(0, 5)) {
-      log(`unsettled: ${id}`);
+    for (const id of (ids.length > 0 ? ids : lastOpen).slice(0, 5)) {
+      log(`${ids.length > 0 ? 'unsettled' : 'settled last'}: ${id}`);
       for (const event of faults.events.get(id.split(' ')[0]!) ?? []) log(`    ${event}`);
     }
     await realSleep(options.graceMs);

@@ -21,8 +21,9 @@ describe('fault injection', () => {
       resources,
       shardCount: 2,
       size: { tenants: 3, oneShots: 115, cronTasks: 15, windowMs: 10_000, leadMs: 2_500 },
-      // Each executor crash costs a message its visibility timeout (20 s here): fewer chains of them.
-      rates: { ...DEFAULT_FAULT_RATES, executorCrash: 0.08 },
+      // Each executor crash or kill costs its message the visibility timeout (20 s here), a lost
+      // message the 30 s sweep band: fewer chains of them than at full size, to stay near a minute.
+      rates: { ...DEFAULT_FAULT_RATES, executorCrash: 0.08, executorKill: 0.02, lost: 0.005 },
       settleTimeoutMs: 50_000,
       graceMs: 1_500,
       ...(process.env.TOCK_CHAOS_LOG ? { log: (line: string) => console.log(line) } : {}),

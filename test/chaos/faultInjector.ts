@@ -27,7 +27,7 @@ export interface FaultRates {
   readonly stormMs: number;
   /** Per scanner invocation: it dies at one step. */
   readonly scannerCrash: number;
-  /** Per shard and run: its scanners are all down for 12 s while work falls due. */
+  /** Per shard and run: its scanners are all down for 8 s while work falls due. */
   readonly scannerOutage: number;
   /** Per executor invocation: it dies at one step. */
   readonly executorCrash: number;

@@ -21,8 +21,8 @@ export const SCANNER_STEPS: ReadonlyArray<readonly [string, number]> = [
   ['executions.get', 1],
 ];
 
-/** How long a scanner outage lasts: longer than the 10 s after which a late occurrence counts as missed. */
-export const OUTAGE_MS = 12_000;
+/** How long a scanner outage lasts: longer than the 5 s after which a late occurrence counts as missed (CATCH_UP_GRACE_MS). */
+export const OUTAGE_MS = 8_000;
 
 /** How far apart the two scanners of a shard keep their clocks. */
 export const CLOCK_SKEW_MS = 2_000;
