@@ -13,9 +13,8 @@ import type { RunningStack } from '../test/support/stack';
 import { startWebhookReceiver } from '../test/support/webhookReceiver';
 import type { WebhookReceiver } from '../test/support/webhookReceiver';
 import { createAll, createAndRead } from './scenarios/api';
-import type { ApiStats } from './scenarios/api';
 import { measureColdStarts } from './scenarios/coldStart';
-import { measureConditionalPuts } from './scenarios/conditionalPutLimit';
+import { ConditionalPutProbe } from './scenarios/conditionalPutLimit';
 import { awaitDeliveries } from './scenarios/delivery';
 import { costOf } from './cost/costModel';
 import { runExecutionCost } from './cost/executionCostRun';
@@ -34,6 +33,8 @@ interface BenchConfig {
   readonly steadySeconds: number;
   readonly bursts: readonly number[];
   readonly limitSeconds: number;
+  /** Tasks the api scenario creates and reads. */
+  readonly apiTasks: number;
   readonly costExecutions: number;
   readonly costSliceMs: number;
   readonly coldStartSamples: number;
@@ -41,10 +42,10 @@ interface BenchConfig {
 }
 
 const QUICK: BenchConfig = {
-  mode: 'quick', users: 32, steadyPerSecond: 20, steadySeconds: 15, bursts: [1_000], limitSeconds: 3, costExecutions: 200, costSliceMs: 12_000, coldStartSamples: 10, coldStartTracedSamples: 3,
+  mode: 'quick', users: 32, steadyPerSecond: 20, steadySeconds: 15, bursts: [1_000], limitSeconds: 3, apiTasks: 256, costExecutions: 200, costSliceMs: 12_000, coldStartSamples: 10, coldStartTracedSamples: 3,
 };
 const FULL: BenchConfig = {
-  mode: 'full', users: 32, steadyPerSecond: 20, steadySeconds: 120, bursts: [1_000, 5_000], limitSeconds: 5, costExecutions: 1_000, costSliceMs: 20_000, coldStartSamples: 10, coldStartTracedSamples: 10,
+  mode: 'full', users: 32, steadyPerSecond: 20, steadySeconds: 120, bursts: [1_000, 5_000], limitSeconds: 5, apiTasks: 1_000, costExecutions: 1_000, costSliceMs: 20_000, coldStartSamples: 10, coldStartTracedSamples: 10,
 };
 
 /** The target's answer time for every delivery (the cost model's "the target answers in 50 ms"). */
@@ -81,39 +82,12 @@ function busiestOtherProcesses(stackPid: number | undefined): string[] {
   }
 }
 
-/**
- * A burst of `tasks` due in one second. They are created first, at 32 in flight (for the first
- * burst this is the api scenario, reads included), with the due second far enough ahead that
- * creating them is over before it.
- */
-async function runBurst(client: TaskClient, receiver: WebhookReceiver, endpoint: string, tasks: number, createRate: number, measureApi: boolean) {
-  const path = `/burst-${tasks}`;
-  receiver.respond(path, [{ delayMs: TARGET_DELAY_MS }]);
-  const createSeconds = tasks / createRate;
-  // Reading them back takes about two thirds of the time creating them did.
-  const dueMs = ceilToSecond(Date.now() + createSeconds * 1000 * (measureApi ? 2 : 1.3) + 4_000);
-  const dueTimes = new Array<number>(tasks).fill(dueMs);
-  let api: ApiStats | undefined;
-  if (measureApi) api = (await createAndRead(client, dueTimes, `${receiver.url}${path}`)).stats;
-  else await createAll(client, dueTimes, `${receiver.url}${path}`);
-  const createdSecondsAhead = round((dueMs - Date.now()) / 1000, 1);
-  log(`burst of ${tasks}: created (and read), due in ${createdSecondsAhead} s`);
-  if (createdSecondsAhead < 0.5) log(`WARNING: creating ran until ${-createdSecondsAhead} s after the due second`);
-  // DynamoDB Local's write rate as close to the burst as the wait allows: the machine's load drifts.
-  const putsPerSec = dueMs - Date.now() > 6_000 ? await measureConditionalPuts(endpoint, 3) : undefined;
-  await sleepUntil(dueMs);
-  const loadAtDue = loadAverage();
-  const burst = { ...(await awaitDeliveries(receiver, path, tasks, 180_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
-  log(`burst of ${tasks}: ${burst.delivered} delivered, p99 ${burst.lagMs.p99} ms, all after ${burst.allDeliveredMs} ms`);
-  return { burst: { ...burst, createdSecondsAhead }, api, putsPerSec };
-}
-
 /** `steadyPerSecond` tasks due every second for `steadySeconds`, all created ahead. */
 async function runSteady(client: TaskClient, receiver: WebhookReceiver, config: BenchConfig, createRate: number) {
   const path = '/steady';
   receiver.respond(path, [{ delayMs: TARGET_DELAY_MS }]);
   const total = config.steadyPerSecond * config.steadySeconds;
-  const firstDue = ceilToSecond(Date.now() + (total / createRate) * 1000 * 1.4 + 3_000);
+  const firstDue = ceilToSecond(Date.now() + (total / createRate) * 1000 * 1.3 + 2_000);
   const dueTimes: number[] = [];
   for (let s = 0; s < config.steadySeconds; s++) for (let i = 0; i < config.steadyPerSecond; i++) dueTimes.push(firstDue + s * 1000);
   await createAll(client, dueTimes, `${receiver.url}${path}`);
@@ -124,6 +98,37 @@ async function runSteady(client: TaskClient, receiver: WebhookReceiver, config: 
   const steady = { ...(await awaitDeliveries(receiver, path, total, 60_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
   log(`steady: ${steady.delivered} delivered, p99 ${steady.lagMs.p99} ms`);
   return { ...steady, perSecond: config.steadyPerSecond, seconds: config.steadySeconds };
+}
+
+/**
+ * A burst of `tasks` due in one second, created first at 32 in flight with the due second far
+ * enough ahead that creating them is over before it. The wait is not wasted: `meanwhile` (the
+ * steady scenario) runs in it, and it was planned into the due second.
+ */
+async function runBurst<T>(
+  client: TaskClient,
+  receiver: WebhookReceiver,
+  tasks: number,
+  createRate: number,
+  meanwhile: { readonly plannedMs: number; readonly run: () => Promise<T> } | undefined,
+  probe: ConditionalPutProbe,
+  putSamples: number[],
+) {
+  const path = `/burst-${tasks}`;
+  receiver.respond(path, [{ delayMs: TARGET_DELAY_MS }]);
+  const dueMs = ceilToSecond(Date.now() + (tasks / createRate) * 1000 * 1.3 + (meanwhile?.plannedMs ?? 0) + 3_000);
+  await createAll(client, new Array<number>(tasks).fill(dueMs), `${receiver.url}${path}`);
+  log(`burst of ${tasks}: created, due in ${round((dueMs - Date.now()) / 1000, 1)} s`);
+  const during = meanwhile ? await meanwhile.run() : undefined;
+  const createdSecondsAhead = round((dueMs - Date.now()) / 1000, 1);
+  if (createdSecondsAhead < 0.5) log(`WARNING: the burst's preparation ran until ${-createdSecondsAhead} s after its due second`);
+  // DynamoDB Local's write rate as close to the burst as the wait allows: the machine's load drifts.
+  if (dueMs - Date.now() > 6_000) putSamples.push(await probe.measure(3));
+  await sleepUntil(dueMs);
+  const loadAtDue = loadAverage();
+  const burst = { ...(await awaitDeliveries(receiver, path, tasks, 180_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
+  log(`burst of ${tasks}: ${burst.delivered} delivered, p99 ${burst.lagMs.p99} ms, all after ${burst.allDeliveredMs} ms`);
+  return { burst: { ...burst, createdSecondsAhead }, during };
 }
 
 async function main(): Promise<void> {
@@ -143,26 +148,33 @@ async function main(): Promise<void> {
     log(`stack ready at ${stack.baseUrl}`);
     others = busiestOtherProcesses(stack.pid);
     const client = await TaskClient.forUsers(stack.baseUrl, config.users);
+    const probe = await ConditionalPutProbe.create(stack.endpoints.dynamodb);
+    const putSamples: number[] = [];
 
-    // Warm-up (JIT, connections), then the create rate the due seconds below are planned with.
+    // Warm-up (JIT, connections), then the api scenario on tasks due far ahead (they never run
+    // here); its create rate plans the due seconds below.
     const farAhead = (n: number) => Array.from({ length: n }, () => ceilToSecond(Date.now() + 3_600_000));
     await createAll(client, farAhead(64), `${receiver.url}/warm-up`);
-    const createRate = await createAll(client, farAhead(128), `${receiver.url}/warm-up`);
-    log(`warm-up: ${round(createRate, 1)} creates/s`);
-    const putSamples = [await measureConditionalPuts(stack.endpoints.dynamodb, config.limitSeconds)];
+    putSamples.push(await probe.measure(config.limitSeconds));
     log(`DynamoDB Local: ${putSamples[0]} conditional puts/s at 32 in flight`);
+    const api = (await createAndRead(client, farAhead(config.apiTasks), `${receiver.url}/api`)).stats;
+    log(`api: create p99 ${api.createMs.p99} ms, get p99 ${api.getMs.p99} ms, ${api.createPerSec} creates/s`);
 
     const bursts: BenchResults['burst'] = [];
-    let api: ApiStats | undefined;
+    let steady: BenchResults['steady'] | undefined;
     for (const [i, tasks] of config.bursts.entries()) {
-      const result = await runBurst(client, receiver, stack.endpoints.dynamodb, tasks, createRate, i === 0);
+      const steadyTasks = config.steadyPerSecond * config.steadySeconds;
+      const meanwhile =
+        i === 0
+          ? { plannedMs: (steadyTasks / api.createPerSec) * 1300 + 2_000 + config.steadySeconds * 1000 + 4_000, run: () => runSteady(client, receiver, config, api.createPerSec) }
+          : undefined;
+      const result = await runBurst(client, receiver, tasks, api.createPerSec, meanwhile, probe, putSamples);
       bursts.push(result.burst);
-      api ??= result.api;
-      if (result.putsPerSec !== undefined) putSamples.push(result.putsPerSec);
+      steady ??= result.during;
     }
-    const steady = await runSteady(client, receiver, config, createRate);
-    putSamples.push(await measureConditionalPuts(stack.endpoints.dynamodb, config.limitSeconds));
+    putSamples.push(await probe.measure(config.limitSeconds));
     log(`DynamoDB Local: ${putSamples.join(', ')} conditional puts/s`);
+    await probe.dispose();
 
     // The cost run uses the stack's DynamoDB Local and SQS, with tables and queues of its own.
     const costRun = await runExecutionCost({
@@ -182,9 +194,9 @@ async function main(): Promise<void> {
     const pipelineExecutionsPerSec = Math.max(...bursts.map((b) => b.executionsPerSec));
     const writesPerExecution = cost.perExecution.ddbWriteRequests;
     partial = {
-      steady,
+      steady: steady!,
       burst: bursts,
-      api: api!,
+      api,
       limit: {
         ddbLocalPutsPerSec,
         putSamples,

@@ -5,12 +5,20 @@ import { round } from '../support/stats';
 
 /**
  * The local physical limit: how many conditional puts per second the stack's DynamoDB Local takes
- * at 32 in flight, from this process, with items the size of an execution record.
+ * at 32 in flight, from this process, with items the size of an execution record. One table for
+ * all samples: creating a table in DynamoDB Local stalls it for a moment.
  */
-export async function measureConditionalPuts(endpoint: string, seconds: number, concurrency = 32): Promise<number> {
-  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
-  const table = `bench-limit-${randomBytes(4).toString('hex')}`;
-  try {
+export class ConditionalPutProbe {
+  private sequence = 0;
+
+  private constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  static async create(endpoint: string): Promise<ConditionalPutProbe> {
+    const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+    const table = `bench-limit-${randomBytes(4).toString('hex')}`;
     await client.send(
       new CreateTableCommand({
         TableName: table,
@@ -25,17 +33,20 @@ export async function measureConditionalPuts(endpoint: string, seconds: number, 
         ],
       }),
     );
+    return new ConditionalPutProbe(client, table);
+  }
+
+  /** Puts per second over `seconds`, after one second of warm-up. */
+  async measure(seconds: number, concurrency = 32): Promise<number> {
     const body = 'x'.repeat(400);
-    let sequence = 0;
     const put = () =>
-      client.send(
+      this.client.send(
         new PutItemCommand({
-          TableName: table,
-          Item: { pk: { S: `T#bench#${sequence++}` }, sk: { S: 'X#0000000000000#exe' }, status: { S: 'SUCCEEDED' }, body: { S: body } },
+          TableName: this.table,
+          Item: { pk: { S: `T#bench#${this.sequence++}` }, sk: { S: 'X#0000000000000#exe' }, status: { S: 'SUCCEEDED' }, body: { S: body } },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-    // One second of warm-up (JIT, connections), then the measured window.
     const run = async (ms: number): Promise<number> => {
       let done = 0;
       const until = Date.now() + ms;
@@ -53,8 +64,10 @@ export async function measureConditionalPuts(endpoint: string, seconds: number, 
     const started = Date.now();
     const done = await run(seconds * 1000);
     return round(done / ((Date.now() - started) / 1000));
-  } finally {
-    await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
-    client.destroy();
+  }
+
+  async dispose(): Promise<void> {
+    await this.client.send(new DeleteTableCommand({ TableName: this.table })).catch(() => undefined);
+    this.client.destroy();
   }
 }
