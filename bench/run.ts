@@ -82,53 +82,51 @@ function busiestOtherProcesses(stackPid: number | undefined): string[] {
   }
 }
 
-/** `steadyPerSecond` tasks due every second for `steadySeconds`, all created ahead. */
-async function runSteady(client: TaskClient, receiver: WebhookReceiver, config: BenchConfig, createRate: number) {
-  const path = '/steady';
-  receiver.respond(path, [{ delayMs: TARGET_DELAY_MS }]);
-  const total = config.steadyPerSecond * config.steadySeconds;
-  const firstDue = ceilToSecond(Date.now() + (total / createRate) * 1000 * 1.3 + 2_000);
+/** The steady scenario's due seconds: `steadyPerSecond` tasks every second for `steadySeconds` from `firstDue`. */
+function steadyDueTimes(config: BenchConfig, firstDue: number): number[] {
   const dueTimes: number[] = [];
   for (let s = 0; s < config.steadySeconds; s++) for (let i = 0; i < config.steadyPerSecond; i++) dueTimes.push(firstDue + s * 1000);
-  await createAll(client, dueTimes, `${receiver.url}${path}`);
-  log(`steady: ${total} tasks created, first due in ${round((firstDue - Date.now()) / 1000, 1)} s`);
-  await sleepUntil(firstDue);
-  const loadAtDue = loadAverage();
-  await sleepUntil(firstDue + config.steadySeconds * 1000);
-  const steady = { ...(await awaitDeliveries(receiver, path, total, 60_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
-  log(`steady: ${steady.delivered} delivered, p99 ${steady.lagMs.p99} ms`);
-  return { ...steady, perSecond: config.steadyPerSecond, seconds: config.steadySeconds };
+  return dueTimes;
 }
 
 /**
- * A burst of `tasks` due in one second, created first at 32 in flight with the due second far
- * enough ahead that creating them is over before it. The wait is not wasted: `meanwhile` (the
- * steady scenario) runs in it, and it was planned into the due second.
+ * A burst of `tasks` due in one second, created well ahead at 32 in flight. The first burst shares
+ * its wait with the steady scenario: the steady tasks are created first, then the burst's, both
+ * before the steady window opens, and the burst falls due after the window closed.
  */
-async function runBurst<T>(
-  client: TaskClient,
-  receiver: WebhookReceiver,
-  tasks: number,
-  createRate: number,
-  meanwhile: { readonly plannedMs: number; readonly run: () => Promise<T> } | undefined,
-  probe: ConditionalPutProbe,
-  putSamples: number[],
-) {
+async function runBurst(client: TaskClient, receiver: WebhookReceiver, config: BenchConfig, tasks: number, createRate: number, withSteady: boolean, probe: ConditionalPutProbe, putSamples: number[]) {
   const path = `/burst-${tasks}`;
   receiver.respond(path, [{ delayMs: TARGET_DELAY_MS }]);
-  const dueMs = ceilToSecond(Date.now() + (tasks / createRate) * 1000 * 1.3 + (meanwhile?.plannedMs ?? 0) + 3_000);
+  const steadyTasks = withSteady ? config.steadyPerSecond * config.steadySeconds : 0;
+  // Creating runs slower than the api scenario's rate once the pipeline is busy: plan with half again.
+  const creatingMs = ((steadyTasks + tasks) / createRate) * 1000 * 1.5 + 3_000;
+  const firstSteady = ceilToSecond(Date.now() + creatingMs);
+  const dueMs = withSteady ? firstSteady + config.steadySeconds * 1000 + 5_000 : ceilToSecond(Date.now() + creatingMs);
+  if (withSteady) {
+    receiver.respond('/steady', [{ delayMs: TARGET_DELAY_MS }]);
+    await createAll(client, steadyDueTimes(config, firstSteady), `${receiver.url}/steady`);
+  }
   await createAll(client, new Array<number>(tasks).fill(dueMs), `${receiver.url}${path}`);
-  log(`burst of ${tasks}: created, due in ${round((dueMs - Date.now()) / 1000, 1)} s`);
-  const during = meanwhile ? await meanwhile.run() : undefined;
-  const createdSecondsAhead = round((dueMs - Date.now()) / 1000, 1);
-  if (createdSecondsAhead < 0.5) log(`WARNING: the burst's preparation ran until ${-createdSecondsAhead} s after its due second`);
+  const ahead = round(((withSteady ? firstSteady : dueMs) - Date.now()) / 1000, 1);
+  log(`burst of ${tasks}${withSteady ? ` and ${steadyTasks} steady tasks` : ''}: created ${ahead} s before the first is due`);
+  if (ahead < 0.5) log(`WARNING: creating ran ${-ahead} s into the window it prepares; its figures include the creating`);
+  let steady: BenchResults['steady'] | undefined;
+  if (withSteady) {
+    await sleepUntil(firstSteady);
+    const loadAtDue = loadAverage();
+    await sleepUntil(firstSteady + config.steadySeconds * 1000);
+    const delivered = await awaitDeliveries(receiver, '/steady', steadyTasks, 60_000, 1_000);
+    steady = { ...delivered, loadAverage: { atDue: loadAtDue, atEnd: loadAverage() }, perSecond: config.steadyPerSecond, seconds: config.steadySeconds };
+    log(`steady: ${steady.delivered} delivered, p99 ${steady.lagMs.p99} ms`);
+  }
   // DynamoDB Local's write rate as close to the burst as the wait allows: the machine's load drifts.
-  if (dueMs - Date.now() > 6_000) putSamples.push(await probe.measure(3));
+  if (dueMs - Date.now() > 5_000) putSamples.push(await probe.measure(3));
+  const createdSecondsAhead = round((dueMs - Date.now()) / 1000, 1);
   await sleepUntil(dueMs);
   const loadAtDue = loadAverage();
   const burst = { ...(await awaitDeliveries(receiver, path, tasks, 180_000)), loadAverage: { atDue: loadAtDue, atEnd: loadAverage() } };
   log(`burst of ${tasks}: ${burst.delivered} delivered, p99 ${burst.lagMs.p99} ms, all after ${burst.allDeliveredMs} ms`);
-  return { burst: { ...burst, createdSecondsAhead }, during };
+  return { burst: { ...burst, createdSecondsAhead }, steady };
 }
 
 async function main(): Promise<void> {
@@ -163,14 +161,9 @@ async function main(): Promise<void> {
     const bursts: BenchResults['burst'] = [];
     let steady: BenchResults['steady'] | undefined;
     for (const [i, tasks] of config.bursts.entries()) {
-      const steadyTasks = config.steadyPerSecond * config.steadySeconds;
-      const meanwhile =
-        i === 0
-          ? { plannedMs: (steadyTasks / api.createPerSec) * 1300 + 2_000 + config.steadySeconds * 1000 + 4_000, run: () => runSteady(client, receiver, config, api.createPerSec) }
-          : undefined;
-      const result = await runBurst(client, receiver, tasks, api.createPerSec, meanwhile, probe, putSamples);
+      const result = await runBurst(client, receiver, config, tasks, api.createPerSec, i === 0, probe, putSamples);
       bursts.push(result.burst);
-      steady ??= result.during;
+      steady ??= result.steady;
     }
     putSamples.push(await probe.measure(config.limitSeconds));
     log(`DynamoDB Local: ${putSamples.join(', ')} conditional puts/s`);
