@@ -6,8 +6,11 @@ import type { WorkMessage, WorkQueue } from '../../app/ports';
 const SEND_ROUNDS = 4;
 
 /**
- * The FIFO work queue. Each execution is its own message group, so a slow execution never holds
- * up another (no head-of-line blocking); the de-duplication id names the execution and attempt.
+ * The FIFO work queue. Each message is its own message group, named by its de-duplication id
+ * (execution and attempt; a re-drive adds its own suffix): nothing is ever held up behind another
+ * message, not even one of the same execution stuck in an invocation that died (FIFO returns no
+ * message of a group while one of it is in flight, for up to the visibility timeout, 9 minutes).
+ * Order is not needed: the claim serializes the attempts of an execution.
  */
 export class SqsWorkQueue implements WorkQueue {
   constructor(
@@ -20,7 +23,7 @@ export class SqsWorkQueue implements WorkQueue {
       let batch = messages.slice(i, i + 10).map((m, j) => ({
         Id: String(j),
         MessageBody: JSON.stringify(m.message),
-        MessageGroupId: m.message.e,
+        MessageGroupId: m.deduplicationId,
         MessageDeduplicationId: m.deduplicationId,
       }));
       for (let round = 1; batch.length > 0; round++) {
