@@ -81,7 +81,7 @@ export class WorkExecutor {
       executionId: message.e,
       lease,
       // A recurring task is COMPLETED as its last run is handed over: that run still runs.
-      allowedStatuses: message.k === 'trigger' ? ['ACTIVE', 'COMPLETED', 'FAILED'] : ['ACTIVE', 'COMPLETED'],
+      allowedStatuses: identity.kind === 'trigger' ? ['ACTIVE', 'COMPLETED', 'FAILED'] : ['ACTIVE', 'COMPLETED'],
       recordedAttempt,
       now: startedAt.getTime(),
     });
@@ -89,6 +89,22 @@ export class WorkExecutor {
       if (claim.reason === 'not-runnable') {
         const reason = `the task was ${claim.head!.status} before the run`;
         await this.deps.executions.record(cancelledExecution(identity, record, reason, clock.now()));
+      }
+      const holder = claim.reason === 'held' ? claim.head?.running[message.e] : undefined;
+      if (holder && isUnrecordedLease(holder, record)) {
+        // Held by an attempt with no result yet, whose executor may have died; this message is
+        // dropped, so someone must look again when that lease runs out (1 write, duplicates only).
+        await this.deps.dueIndex.put({
+          shard: shardOf(message.t, this.deps.shardCount),
+          dueAt: holder.leaseUntil + 1,
+          userId: message.u,
+          taskId: message.t,
+          executionId: message.e,
+          scheduledFor: message.s,
+          attempt: holder.attempt,
+          kind: 'watch',
+          gen: claim.head!.gen,
+        });
       }
       return 'done';
     }

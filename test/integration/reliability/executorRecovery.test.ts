@@ -71,6 +71,26 @@ describe('lost attempts', () => {
   });
 });
 
+describe('a duplicate of an attempt in flight', () => {
+  it('should leave a watch at the lease end when it loses the claim, its message being dropped', async () => {
+    // Prepare: attempt 1 is killed mid-request
+    const { taskId, message } = await fx.oneShot('kim');
+    const target = scriptedTarget(['hang', OK]);
+    void executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+    await until(() => target.calls.length === 1);
+    const lease = (await fx.ports.tasks.getHead('kim', taskId, true))!.running[message.e]!;
+
+    // Act: a duplicate delivery within the lease
+    const outcome = await executorOf(fx.ports, { shardCount: SHARDS, deliver: target.deliver }).execute(message);
+
+    // Assess
+    expect(outcome).toBe('done');
+    expect(target.calls).toHaveLength(1);
+    const entries = await fx.ports.dueIndex.query(0, lease.leaseUntil - 1, lease.leaseUntil + 1);
+    expect(entries.filter((e) => e.executionId === message.e)).toEqual([expect.objectContaining({ kind: 'watch', attempt: 1, dueAt: lease.leaseUntil + 1 })]);
+  });
+});
+
 describe('a takeover that dies before it sends', () => {
   /** Ports whose `method` takes effect and then the invocation dies (it never sends). */
   function dyingAfter(method: 'renumberLease' | 'record') {
