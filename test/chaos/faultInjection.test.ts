@@ -24,7 +24,8 @@ describe('fault injection', () => {
       // Each executor crash or kill costs its message the visibility timeout (20 s here), a lost
       // message the 30 s sweep band: fewer chains of them than at full size, to stay near a minute.
       rates: { ...DEFAULT_FAULT_RATES, executorCrash: 0.08, executorKill: 0.02, lost: 0.005 },
-      settleTimeoutMs: 50_000,
+      // A generous bound: two chained executor deaths cost 2 x 20 s of visibility timeout plus a sweep.
+      settleTimeoutMs: 90_000,
       graceMs: 1_500,
       ...(process.env.TOCK_CHAOS_LOG ? { log: (line: string) => console.log(line) } : {}),
       ...(process.env.TOCK_CHAOS_SEED ? { seed: Number(process.env.TOCK_CHAOS_SEED) } : {}),
@@ -41,5 +42,5 @@ describe('fault injection', () => {
     for (const kind of ['dynamodb-throttle', 'sqs-5xx', 'scanner-crash', 'executor-crash', 'delivery-duplicate', 'delivery-delay', 'scanner-overlap', 'scanner-clock-skew', 'task-deleted']) {
       expect(struck, `${kind} never struck\n${summary}`).toContain(kind);
     }
-  }, 110_000);
+  }, 150_000);
 });
