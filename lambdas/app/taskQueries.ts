@@ -51,11 +51,14 @@ export class TaskQueries {
 
   private async viewOf(head: TaskHead, payload: unknown | undefined, includePayload: boolean): Promise<TaskView> {
     const at = oneShotAt(head);
-    const latest = await this.deps.executions.latest(head.userId, head.taskId);
+    let latest = await this.deps.executions.latest(head.userId, head.taskId);
     let occurrence: ExecutionRecord | undefined;
     if (at !== null) {
       const id = occurrenceExecutionId(head.taskId, at);
       occurrence = latest?.executionId === id ? latest : await this.deps.executions.get(head.userId, head.taskId, id, false);
+      // The newest-executions query may lag the occurrence's own read: the status shown and the
+      // last execution shown must come from the same record.
+      if (occurrence && (!latest || latest.scheduledFor < occurrence.scheduledFor)) latest = occurrence;
     }
     const derived = derivedStatus(head, at, occurrence);
     const view: TaskView = {

@@ -7,6 +7,7 @@ import type { TaskCommands } from '../../../lambdas/app/taskCommands';
 import type { TaskQueries } from '../../../lambdas/app/taskQueries';
 import type { WorkExecutor } from '../../../lambdas/app/workExecutor';
 import type { WorkMessage } from '../../../lambdas/app/ports';
+import { occurrenceExecutionId } from '../../../lambdas/domain/ids';
 
 /**
  * The execution states that race in the running system, made deterministic: the real use cases on
@@ -17,6 +18,7 @@ let commands: TaskCommands;
 let queries: TaskQueries;
 let executor: WorkExecutor;
 let receiver: WebhookReceiver;
+let TaskQueriesClass: typeof TaskQueries;
 
 beforeAll(async () => {
   const resources = await createTestResources(uniquePrefix('lifecycle'));
@@ -30,6 +32,7 @@ beforeAll(async () => {
   parts = compose(readConfig());
   commands = new TaskCommands({ ...parts, shardCount: parts.config.shardCount, checkTargetUrl: () => null, sealHeaders: async (h) => ({ ...h }) });
   queries = new TaskQueries({ ...parts, presentHeaders: (h) => ({ ...h }) });
+  TaskQueriesClass = TaskQueries;
   executor = workExecutorOf(parts);
 });
 
@@ -51,6 +54,32 @@ function messageFor(taskId: string, executionId: string, scheduledFor: string): 
 }
 
 describe('execution lifecycle', () => {
+  it('should show the one-shot result that decided the status as lastExecution, even when the newest-executions query lags', async () => {
+    // Prepare
+    receiver.respond('/lagging', [{ status: 400, body: 'nope' }]);
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
+    const { taskId } = await commands.create(
+      'carol',
+      {
+        schedule: `at(${at.toISOString().slice(0, 19)})`,
+        target: { type: 'http', url: `${receiver.url}/lagging`, method: 'POST', headers: {}, timeoutSeconds: 5 },
+        payload: { n: 1 },
+      },
+      undefined,
+    );
+    const executionId = occurrenceExecutionId(taskId, at);
+    await executor.execute({ u: 'carol', t: taskId, e: executionId, s: at.toISOString(), a: 1, d: at.getTime(), k: 'occurrence' });
+    const laggingExecutions = Object.assign(Object.create(parts.executions) as Composition['executions'], { latest: async () => undefined });
+    const lagging = new TaskQueriesClass({ ...parts, executions: laggingExecutions, presentHeaders: (h) => ({ ...h }) });
+
+    // Act
+    const task = await lagging.get('carol', taskId);
+
+    // Assess
+    expect(task.status).toBe('FAILED');
+    expect(task.lastExecution).toMatchObject({ executionId, status: 'FAILED', attempt: 1, result: { statusCode: 400, body: 'nope' } });
+  });
+
   it('should show a triggered run as PENDING until an executor claims it', async () => {
     const taskId = await newTask('/pending');
     const executionId = await commands.trigger('carol', taskId);
