@@ -81,6 +81,12 @@ export interface TaskStore {
       buffered: string | null;
       /** Catch-up: the due entry now stands for this later run; changed only if the task moves. */
       redirect?: { readonly entry: DueEntry; readonly executionId: string; readonly scheduledFor: string };
+      /**
+       * The SKIPPED record of the occurrence this advance moves past without running it, written
+       * only if the task moves: a scanner that loses the advance must not record a skip of a run
+       * the winner hands over, and a sweep must find the skip once the task has moved.
+       */
+      skip?: ExecutionRecord;
     },
   ): Promise<boolean>;
   /** BUFFER_ONE: the buffered occurrence is handed over now, once. */

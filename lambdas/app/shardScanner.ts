@@ -166,15 +166,11 @@ export class ShardScanner {
         attempt: 1,
       });
     }
-    await Promise.all(
-      skipped.map(([t, reason]) =>
-        this.deps.executions.record(
-          skippedExecution(
-            { executionId: occurrenceExecutionId(head.taskId, t), taskId: head.taskId, userId: head.userId, kind: 'scheduled', scheduledFor: t.toISOString() },
-            reason,
-            now,
-          ),
-        ),
+    const skipRecords = skipped.map(([t, reason]) =>
+      skippedExecution(
+        { executionId: occurrenceExecutionId(head.taskId, t), taskId: head.taskId, userId: head.userId, kind: 'scheduled', scheduledFor: t.toISOString() },
+        reason,
+        now,
       ),
     );
     // Catch-up ALL: each earlier run gets its own entry, handed over on the next pass.
@@ -183,6 +179,7 @@ export class ShardScanner {
     }
     const last = runs[runs.length - 1];
     const runId = last ? occurrenceExecutionId(head.taskId, last) : null;
+    const ownSkip = runId === null ? skipRecords.find((r) => r.executionId === entry.executionId) : undefined;
     const advanced = await this.deps.tasks.advance(head, entry.scheduledFor, {
       nextRunAt: plan.nextRunAt?.toISOString() ?? null,
       runCount: head.runCount + runs.length,
@@ -192,9 +189,15 @@ export class ShardScanner {
       lastHandedOver: runId ?? head.lastHandedOver ?? null,
       buffered,
       ...(runId && runId !== entry.executionId ? { redirect: { entry, executionId: runId, scheduledFor: last!.toISOString() } } : {}),
+      // This entry's own occurrence, skipped while the entry still names it: a sweep would send
+      // it again without its SKIPPED record, so that record moves with the task.
+      ...(ownSkip ? { skip: ownSkip } : {}),
     });
-    // Another scanner moved the task first (or it was paused meanwhile): the run is theirs.
+    // Another scanner moved the task first (or it was paused meanwhile): the run is theirs, and
+    // so are the skips. The winner's ledger: the other skipped occurrences have no entry of their
+    // own, so a crash before these writes loses only their ledger records.
     if (!advanced) return null;
+    await Promise.allSettled(skipRecords.filter((r) => r !== ownSkip).map((r) => this.deps.executions.record(r)));
     return runId ? this.handoverOf(entry, runId, last!.toISOString()) : null;
   }
 

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { TockConfig } from '../config';
@@ -10,13 +10,12 @@ import { DynamoExecutionStore } from '../adapters/dynamo/dynamoExecutionStore';
 import { DynamoDueIndex } from '../adapters/dynamo/dynamoDueIndex';
 import { DynamoSigningSecretStore } from '../adapters/dynamo/dynamoSigningSecretStore';
 import { DynamoRateBucketStore } from '../adapters/dynamo/dynamoRateBucketStore';
-import { SqsWorkQueue } from '../adapters/sqs/sqsWorkQueue';
 import { LocalSecretCipher } from '../delivery/secretBox';
 import type { SecretCipher } from '../delivery/secretBox';
 import type { TargetAddressPolicy } from '../delivery/targetAddressPolicy';
 import { assertValidTargetAddressPolicy } from '../delivery/targetAddressPolicy';
 import { SigningSecrets } from '../app/signingSecrets';
-import { lazyPayloadStore, lazySecretCipher } from './lazyAdapters';
+import { lazyPayloadStore, lazySecretCipher, lazyWorkQueue } from './lazyAdapters';
 import { systemClock } from '../app/ports';
 
 /** Any AWS SDK v3 client compose() builds. */
@@ -41,10 +40,20 @@ export function compose(config: TockConfig) {
   const dynamo = DynamoDBDocumentClient.from(traceAwsClient(observed(new DynamoDBClient({}))), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
-  const sqs = traceAwsClient(observed(new SQSClient({ useQueueUrlAsEndpoint: false })));
-  // S3 and KMS are built on their first use, not at cold start (lazyAdapters.ts): most runs never
-  // need them, and loading their SDK packages was a third of every function's init.
+  // SQS, S3 and KMS are built on their first use, not at cold start (lazyAdapters.ts): most runs
+  // never need them, and loading their SDK packages was a third of every function's init.
+  const sqsModules = async () => {
+    const [{ SQSClient }, { SqsWorkQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/sqs/sqsWorkQueue')]);
+    // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
+    sqsClient ??= traceAwsClient(observed(new SQSClient({ useQueueUrlAsEndpoint: false })));
+    return { client: sqsClient, SqsWorkQueue };
+  };
+  let sqsClient: SQSClient | undefined;
+  const queueAt = (url: string) =>
+    lazyWorkQueue(async () => {
+      const { client, SqsWorkQueue } = await sqsModules();
+      return new SqsWorkQueue(client, url);
+    });
   const payloads = lazyPayloadStore(async () => {
     const [{ S3Client }, { S3PayloadStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/s3/s3PayloadStore')]);
     return new S3PayloadStore(traceAwsClient(observed(new S3Client({ forcePathStyle: config.s3ForcePathStyle }))), config.payloadBucket);
@@ -70,13 +79,12 @@ export function compose(config: TockConfig) {
     clock,
     cipher,
     targetPolicy,
-    tasks: new DynamoTaskStore(dynamo, config.tableName, config.maxTasksPerUser > 0 ? config.maxTasksPerUser : undefined),
+    tasks: new DynamoTaskStore(dynamo, config.tableName, config.maxTasksPerUser > 0 ? config.maxTasksPerUser : undefined, config.historyRetentionDays),
     rateBuckets: new DynamoRateBucketStore(dynamo, config.tableName),
     executions: new DynamoExecutionStore(dynamo, config.tableName, config.historyRetentionDays),
     dueIndex: new DynamoDueIndex(dynamo, config.tableName),
     payloads,
-    queue: new SqsWorkQueue(sqs, config.queueUrl),
-    deadLetterQueue: new SqsWorkQueue(sqs, config.deadLetterQueueUrl),
+    queue: queueAt(config.queueUrl),
     signingSecrets: new SigningSecrets(new DynamoSigningSecretStore(dynamo, config.tableName), cipher, clock),
   };
 }

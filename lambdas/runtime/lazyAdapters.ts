@@ -1,4 +1,4 @@
-import type { PayloadStore } from '../app/ports';
+import type { PayloadStore, WorkQueue } from '../app/ports';
 import type { SecretCipher } from '../delivery/secretBox';
 
 /** Runs `load` once, on the first call; a failed load is tried again on the next call. */
@@ -34,5 +34,25 @@ export function lazySecretCipher(load: () => Promise<SecretCipher>): SecretCiphe
   return {
     encrypt: async (plain) => (await cipher()).encrypt(plain),
     decrypt: async (sealed) => (await cipher()).decrypt(sealed),
+  };
+}
+
+/** A work queue built on its first use, or ahead of it by `ready()`. */
+export interface LazyWorkQueue extends WorkQueue {
+  /** Builds the queue now: for a function that always sends, at cold start rather than on its first send. */
+  ready(): Promise<void>;
+}
+
+/**
+ * A work queue built on its first use. Only the scanner sends on every run; the executor and the
+ * dead-letter handler never send, and the API only for a trigger, so loading the SQS SDK package
+ * at their cold start (about 30 ms) would be wasted.
+ */
+export function lazyWorkQueue(load: () => Promise<WorkQueue>): LazyWorkQueue {
+  const queue = once(load);
+  return {
+    send: async (messages) => (await queue()).send(messages),
+    createdAt: async () => (await queue()).createdAt(),
+    ready: async () => void (await queue()),
   };
 }

@@ -5,6 +5,8 @@ import { sleep } from '../runtime/executorComposition';
 import { logger, metrics, MetricUnit } from '../runtime/observability';
 
 const parts = compose(readConfig());
+// The scanner sends on every run: its SQS client is built at cold start, not on its first send.
+await parts.queue.ready();
 const scanner = new ShardScanner({
   ...parts,
   sleep,

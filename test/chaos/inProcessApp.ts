@@ -58,7 +58,7 @@ export interface AppPorts {
 
 export function appPorts(clients: AppClients, resources: LocalResources): AppPorts {
   return {
-    tasks: new DynamoTaskStore(clients.document, resources.tableName),
+    tasks: new DynamoTaskStore(clients.document, resources.tableName, undefined, 30),
     executions: new DynamoExecutionStore(clients.document, resources.tableName, 30),
     dueIndex: new DynamoDueIndex(clients.document, resources.tableName),
     queue: new SqsWorkQueue(clients.sqs, resources.queueUrl),

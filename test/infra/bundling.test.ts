@@ -46,4 +46,17 @@ describe('synthesis like cdk synth', () => {
       expect(code.includes('"aws-sdk-js"'), `${fn.node.id} bundles the AWS SDK`).toBe(false);
     }
   });
+
+  it('should load the SQS, S3 and KMS SDK packages on first use, except SQS in the scanner, which sends on every run', () => {
+    for (const [name, fn] of Object.entries(stack.functions)) {
+      const asset = fn.function.node.findChild('Code') as Asset;
+      const code = readFileSync(path.join(Stage.of(stack)!.outdir, asset.assetPath, 'index.mjs'), 'utf8');
+      const staticImports = new Set(code.match(/from\s*"@aws-sdk\/[a-z0-9-]+"/g)?.map((m) => m.replace(/^from\s*"|"$/g, '')) ?? []);
+      expect(staticImports.has('@aws-sdk/client-dynamodb'), name).toBe(true);
+      expect(staticImports.has('@aws-sdk/client-s3'), name).toBe(false);
+      expect(staticImports.has('@aws-sdk/client-kms'), name).toBe(false);
+      expect(staticImports.has('@aws-sdk/client-sqs'), name).toBe(false);
+      expect(code.includes('import("@aws-sdk/client-sqs")'), name).toBe(true);
+    }
+  });
 });

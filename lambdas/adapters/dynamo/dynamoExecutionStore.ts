@@ -13,6 +13,14 @@ function keyOf(userId: string, taskId: string, executionId: string): { pk: strin
   return { pk: taskPk(userId, taskId), sk: executionSk(executionId, parsed.scheduledForMs) };
 }
 
+/** An execution as its table item: keys from its id, expiring `retentionDays` after its scheduled instant. */
+export function executionItem(execution: ExecutionRecord, retentionDays: number): Record<string, unknown> {
+  const key = keyOf(execution.userId, execution.taskId, execution.executionId);
+  if (!key) throw new Error(`not an execution id: ${execution.executionId}`);
+  const ttl = Math.floor(Date.parse(execution.scheduledFor) / 1000) + retentionDays * 86_400;
+  return { ...key, ...execution, ttl };
+}
+
 function toRecord(item: Record<string, unknown>): ExecutionRecord {
   const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = item;
   return rest as unknown as ExecutionRecord;
@@ -54,8 +62,8 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   async list(userId: string, taskId: string, limit: number, cursor: string | undefined, includeSkipped = false): Promise<Page<ExecutionRecord>> {
     const pk = taskPk(userId, taskId);
-    let start = decodeToken(cursor);
-    if (start && start.pk !== pk) throw new InvalidPageTokenError();
+    let start: Record<string, unknown> | undefined = decodeToken(cursor, ['pk', 'sk']);
+    if (start && (start.pk !== pk || !String(start.sk).startsWith('X#'))) throw new InvalidPageTokenError();
     const items: ExecutionRecord[] = [];
     // Without the ledger, SKIPPED records are filtered out, so a page is refilled a few times.
     for (let round = 0; round < 5 && items.length < limit; round++) {
@@ -83,9 +91,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async record(execution: ExecutionRecord): Promise<boolean> {
-    const key = keyOf(execution.userId, execution.taskId, execution.executionId);
-    if (!key) throw new Error(`not an execution id: ${execution.executionId}`);
-    const ttl = Math.floor(Date.parse(execution.scheduledFor) / 1000) + this.retentionDays * 86_400;
+    const item = executionItem(execution, this.retentionDays);
     // A terminal record may also settle a RETRYING one of the same attempt: a retry cancelled
     // because the task was paused, or failed by the DLQ handler, adds no attempt of its own.
     const sameAttempt = isTerminal(execution.status) ? '(:pending, :running, :retrying)' : '(:pending, :running)';
@@ -93,7 +99,7 @@ export class DynamoExecutionStore implements ExecutionStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, ...execution, ttl },
+          Item: item,
           // Records only move forward: a late writer of an older attempt, or anything after a
           // terminal state, changes nothing.
           ConditionExpression:

@@ -7,6 +7,7 @@ import { IdempotencyConflictError, QuotaExceededError, VersionConflictError } fr
 import type { ClaimResult, DueEntry, NewTask, Page, TaskStore } from '../../app/ports';
 import { decodeToken, duePk, dueSk, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, minuteOf, PAYLOAD_SK, taskPk, userGsiPk, userKey } from './keys';
 import { dueEntryItem } from './dynamoDueIndex';
+import { executionItem } from './dynamoExecutionStore';
 
 const HEAD_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
@@ -45,6 +46,8 @@ export class DynamoTaskStore implements TaskStore {
     private readonly tableName: string,
     /** Tasks one user may have at once (TOCK_MAX_TASKS_PER_USER); unlimited when undefined. */
     private readonly maxTasksPerUser?: number,
+    /** TOCK_HISTORY_RETENTION_DAYS, for the SKIPPED record an advance may write. */
+    private readonly historyRetentionDays = 30,
   ) {}
 
   /**
@@ -164,8 +167,8 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   async listHeads(userId: string, limit: number, cursor: string | undefined): Promise<Page<TaskHead>> {
-    const start = decodeToken(cursor);
-    if (start && start.gsi1pk !== userGsiPk(userId)) throw new InvalidPageTokenError();
+    const start = decodeToken(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+    if (start && (start.gsi1pk !== userGsiPk(userId) || start.pk !== taskPk(userId, start.gsi1sk) || start.sk !== HEAD_SK)) throw new InvalidPageTokenError();
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -288,30 +291,27 @@ export class DynamoTaskStore implements TaskStore {
         ':buf': next.buffered,
       },
     };
-    try {
-      if (!next.redirect) {
-        await this.client.send(new UpdateCommand(update));
-        return true;
-      }
+    const items: TransactItems = [{ Update: update }];
+    if (next.redirect) {
       // Catch-up moves the task and re-points its entry in one transaction: an entry re-pointed
       // by a scan that died before its advance would no longer match the task's nextRunAt, and
       // the task would never be handed over again.
       const { entry, executionId, scheduledFor: runAt } = next.redirect;
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: update },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: duePk(entry.shard, minuteOf(entry.dueAt)), sk: dueSk(entry.dueAt, entry.taskId, entry.executionId, entry.attempt) },
-                UpdateExpression: 'SET executionId = :e, scheduledFor = :s',
-                ExpressionAttributeValues: { ':e': executionId, ':s': runAt },
-              },
-            },
-          ],
-        }),
-      );
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: duePk(entry.shard, minuteOf(entry.dueAt)), sk: dueSk(entry.dueAt, entry.taskId, entry.executionId, entry.attempt) },
+          UpdateExpression: 'SET executionId = :e, scheduledFor = :s',
+          ExpressionAttributeValues: { ':e': executionId, ':s': runAt },
+        },
+      });
+    }
+    // The skip is written with the move, never without it. No run of this occurrence can have a
+    // record yet: a run is handed over only after the advance that this one's condition excludes.
+    if (next.skip) items.push({ Put: { TableName: this.tableName, Item: executionItem(next.skip, this.historyRetentionDays) } });
+    try {
+      if (items.length === 1) await this.client.send(new UpdateCommand(update));
+      else await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;

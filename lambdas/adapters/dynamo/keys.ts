@@ -47,15 +47,25 @@ export function encodeToken(key: Record<string, unknown> | undefined): string | 
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
-export function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+/**
+ * A page token back to its key: exactly `keys`, each a string, or InvalidPageTokenError (a 400).
+ * DynamoDB refuses a start key with a missing or extra attribute as a server-side validation
+ * error, which must not reach the user as a 500.
+ */
+export function decodeToken<K extends string>(token: string | undefined, keys: readonly K[]): Record<K, string> | undefined {
   if (!token) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw new InvalidPageTokenError();
   }
-  throw new InvalidPageTokenError();
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidPageTokenError();
+  const fields = Object.entries(parsed);
+  if (fields.length !== keys.length || !fields.every(([k, v]) => (keys as readonly string[]).includes(k) && typeof v === 'string')) {
+    throw new InvalidPageTokenError();
+  }
+  return parsed as Record<K, string>;
 }
 
 export class InvalidPageTokenError extends Error {

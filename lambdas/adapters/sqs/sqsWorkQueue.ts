@@ -1,6 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { WorkMessage, WorkQueue } from '../../app/ports';
+
+/**
+ * The SDK's SQS module, imported when first needed: a bundle hoists every static import of an
+ * external package to its top, where it would load at cold start (lambdas/runtime/lazyAdapters.ts).
+ */
+const sqsSdk = () => import('@aws-sdk/client-sqs');
 
 /** Sends failed with a transient error are retried this many times before the send fails. */
 const SEND_ROUNDS = 4;
@@ -19,6 +24,7 @@ export class SqsWorkQueue implements WorkQueue {
   ) {}
 
   async send(messages: ReadonlyArray<{ message: WorkMessage; deduplicationId: string }>): Promise<void> {
+    const { SendMessageBatchCommand } = await sqsSdk();
     for (let i = 0; i < messages.length; i += 10) {
       let batch = messages.slice(i, i + 10).map((m, j) => ({
         Id: String(j),
@@ -38,6 +44,7 @@ export class SqsWorkQueue implements WorkQueue {
   }
 
   async createdAt(): Promise<string | null> {
+    const { GetQueueAttributesCommand } = await sqsSdk();
     const out = await this.client.send(
       new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['CreatedTimestamp'] }),
     );

@@ -317,6 +317,14 @@ describe('hostile input to the API (fast-check, real handler and DynamoDB Local)
   });
 
   it('should answer bad query parameters on the lists with 400 or 200, never a 5xx', async () => {
+    // Page tokens that decode to JSON objects of the wrong shape; the first was found by this suite.
+    const token = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const key of [{ gsi1pk: `U#${OWNER}` }, { pk: 'x', sk: 'y', gsi1pk: `U#${OWNER}`, gsi1sk: 'task_x' }, { pk: 'x' }, { pk: 'x', sk: 'y' }]) {
+      for (const path of ['/v1/tasks', `/v1/tasks/${ownTaskId}/executions`]) {
+        const response = await send({ method: 'GET', url: `${path}?nextToken=${token(key)}`, userId: OWNER });
+        expect(response.status, `${path} ${JSON.stringify(key)}`).toBe(400);
+      }
+    }
     await fc.assert(
       fc.asyncProperty(queryText, fc.boolean(), async (query, executions) => {
         const path = executions ? `/v1/tasks/${ownTaskId}/executions` : '/v1/tasks';

@@ -106,4 +106,42 @@ describe('scanner recovery', () => {
     expect(sent).not.toContain(first);
     expect(sent.length).toBeGreaterThanOrEqual(1);
   });
+
+  it('should write no SKIPPED record when another scanner moved the task first and runs the occurrence', async () => {
+    // Prepare: a cron task due every second; our scanner runs 15 s late, so it would catch up
+    // (LATEST: skip the missed ones, run the newest), while another scanner on time moves the
+    // task first, planning the first occurrence as a run. Found by the fault-injection suite.
+    const body = createTaskSchema.parse({ schedule: '* * * * * *', target: { type: 'http', url: 'http://127.0.0.1:9/x' } });
+    const { taskId } = await fx.commands.create('ida', body, undefined);
+    const start = (await fx.ports.tasks.getHead('ida', taskId, true))!;
+    const first = start.nextRunAt!;
+    const firstId = `exe_${taskId.slice(4)}_${String(Date.parse(first)).padStart(13, '0')}`;
+    let raced = false;
+    const tasks = new Proxy(fx.ports.tasks, {
+      get(store, property) {
+        if (property === 'advance') {
+          return async (...args: Parameters<typeof store.advance>) => {
+            if (args[0].taskId === taskId && args[1] === first && !raced) {
+              raced = true;
+              const onTime = { nextRunAt: new Date(Date.parse(first) + 1000).toISOString(), runCount: 1, status: 'ACTIVE' as const, statusReason: null, removeLeases: [], lastHandedOver: firstId, buffered: null };
+              expect(await store.advance(args[0], first, onTime)).toBe(true);
+            }
+            return store.advance(...args);
+          };
+        }
+        const value = Reflect.get(store, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(store) : value;
+      },
+    });
+    await fx.ports.dueIndex.setCursor(0, Date.now() - 5_000, '1');
+
+    // Act
+    await new ShardScanner({ ...fx.ports, tasks, queue: queueThat(false), clock: offsetClock(15_000), sleep: realSleep }).run(0, 1_000);
+
+    // Assess: the race happened, and our scanner, which lost it, recorded no skip at all
+    expect(raced).toBe(true);
+    expect(await fx.ports.executions.get('ida', taskId, firstId, true)).toBeUndefined();
+    const ledger = await fx.ports.executions.list('ida', taskId, 100, undefined, true);
+    expect(ledger.items.filter((r) => r.status === 'SKIPPED' && Date.parse(r.scheduledFor) < Date.parse(first) + 1000)).toEqual([]);
+  });
 });

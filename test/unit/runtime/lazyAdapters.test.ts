@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lazyPayloadStore, lazySecretCipher } from '../../../lambdas/runtime/lazyAdapters';
-import type { PayloadStore } from '../../../lambdas/app/ports';
+import { lazyPayloadStore, lazySecretCipher, lazyWorkQueue } from '../../../lambdas/runtime/lazyAdapters';
+import type { PayloadStore, WorkQueue } from '../../../lambdas/app/ports';
 
 function memoryStore(): PayloadStore {
   const objects = new Map<string, string>();
@@ -79,5 +79,55 @@ describe('lazySecretCipher', () => {
     // Assess
     expect(loads).toBe(1);
     expect(opened).toBe('secret');
+  });
+});
+
+describe('lazyWorkQueue', () => {
+  function recordingQueue(sent: string[]): WorkQueue {
+    return {
+      send: async (messages) => void sent.push(...messages.map((m) => m.deduplicationId)),
+      createdAt: async () => '1700000000',
+    };
+  }
+
+  it('should build the queue on its first send, once, and pass the messages through', async () => {
+    // Prepare
+    let loads = 0;
+    const sent: string[] = [];
+    const queue = lazyWorkQueue(async () => {
+      loads++;
+      return recordingQueue(sent);
+    });
+    const message = { u: 'u', t: 't', e: 'e', s: '2026-01-01T00:00:00.000Z', a: 1, d: 0, k: 'occurrence' as const };
+
+    // Act
+    const before = loads;
+    await Promise.all([queue.send([{ message, deduplicationId: 'a' }]), queue.send([{ message, deduplicationId: 'b' }]), queue.createdAt()]);
+
+    // Assess
+    expect(before).toBe(0);
+    expect(loads).toBe(1);
+    expect(sent.sort()).toEqual(['a', 'b']);
+    expect(await queue.createdAt()).toBe('1700000000');
+  });
+
+  it('should build the queue ahead of its first send when asked to be ready, and retry a failed build', async () => {
+    // Prepare
+    let loads = 0;
+    const queue = lazyWorkQueue(async () => {
+      loads++;
+      if (loads === 1) throw new Error('SDK not loadable yet');
+      return recordingQueue([]);
+    });
+
+    // Act
+    const first = queue.ready();
+
+    // Assess
+    await expect(first).rejects.toThrow('SDK not loadable yet');
+    await queue.ready();
+    expect(loads).toBe(2);
+    await queue.createdAt();
+    expect(loads).toBe(2);
   });
 });
