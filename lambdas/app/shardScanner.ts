@@ -13,8 +13,13 @@ import { SweepPlanner } from './sweepPlanner';
 export interface ScannerOptions {
   /** Entries are fetched this far ahead, then handed over at their second. */
   readonly lookaheadMs: number;
-  /** Each query reaches this far behind the cursor, for entries written late. */
+  /** Entries written late (due before the cursor when written) are looked for this far behind it. */
   readonly lookbackMs: number;
+  /**
+   * How often a query reaches back by `lookbackMs`; the others read only what is new. Each look
+   * back reads every entry of its range again (and DynamoDB bills it), so not on every poll.
+   */
+  readonly lookbackEveryMs: number;
   /** Pause between queries when nothing is due sooner. */
   readonly pollMs: number;
   /** How often the cursor is saved. */
@@ -24,7 +29,7 @@ export interface ScannerOptions {
 /** How often a buffered occurrence checks whether the previous execution has finished. */
 const BUFFER_RECHECK_MS = 2000;
 
-export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = { lookaheadMs: 1000, lookbackMs: 5000, pollMs: 200, cursorEveryMs: 5000 };
+export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = { lookaheadMs: 1000, lookbackMs: 5000, lookbackEveryMs: 1000, pollMs: 200, cursorEveryMs: 5000 };
 
 export interface ScannerDeps {
   readonly tasks: TaskStore;
@@ -86,10 +91,14 @@ export class ShardScanner {
     const sent = new Map<string, number>();
     let savedAt = started;
     let sweptAt = 0;
+    let lookedBackAt = -Infinity;
     while (clock.now().getTime() < deadline) {
       const now = clock.now().getTime();
       const to = Math.min(now + this.options.lookaheadMs, deadline);
-      const entries = (await dueIndex.query(shard, through - this.options.lookbackMs, to)).filter((e) => !sent.has(key(e)));
+      const lookBack = now - lookedBackAt >= this.options.lookbackEveryMs;
+      const from = lookBack ? through - this.options.lookbackMs : through;
+      const entries = (await dueIndex.query(shard, from, to)).filter((e) => !sent.has(key(e)));
+      if (lookBack) lookedBackAt = now;
       for (const e of entries) sent.set(key(e), e.dueAt);
       if (entries.length > 0) {
         const ready = await this.prepare(entries, stats);

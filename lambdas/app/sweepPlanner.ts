@@ -16,6 +16,8 @@ const BAND_WIDTH_MS = 70_000;
  */
 export class SweepPlanner {
   private readonly swept = new Map<string, number>();
+  /** Per band, how far its passes have read: a pass reads only the entries that aged into it since. */
+  private readonly bandRead = new Map<number, number>();
 
   constructor(
     private readonly deps: { tasks: TaskStore; executions: ExecutionStore; dueIndex: DueIndex; queue: WorkQueue; clock: Clock },
@@ -27,7 +29,11 @@ export class SweepPlanner {
   async sweepBands(shard: number, now: number): Promise<number> {
     let redriven = 0;
     for (const band of SWEEP_BANDS_MS) {
-      redriven += await this.sweep(shard, now - band - BAND_WIDTH_MS, now - band, `b${band}`);
+      // The band is 70 s wide for the first pass of an invocation (the previous one may have died
+      // before its last passes); after that a pass reads on from where the last one got to.
+      const from = Math.max(now - band - BAND_WIDTH_MS, this.bandRead.get(band) ?? -Infinity);
+      redriven += await this.sweep(shard, from, now - band, `b${band}`);
+      this.bandRead.set(band, now - band);
     }
     for (const [k, at] of this.swept) if (at < now - 2 * SWEEP_BANDS_MS[SWEEP_BANDS_MS.length - 1]) this.swept.delete(k);
     return redriven;

@@ -44,6 +44,8 @@ export class DynamoDueIndex implements DueIndex {
   }
 
   async query(shard: number, fromMs: number, toMs: number): Promise<DueEntry[]> {
+    // An empty range: DynamoDB refuses a BETWEEN whose bounds are the wrong way round.
+    if (toMs <= fromMs) return [];
     const minutes: number[] = [];
     for (let minute = minuteOf(fromMs + 1); minute <= minuteOf(toMs); minute++) minutes.push(minute);
     // A long range (the sweep after a restart, a scanner back after downtime) is one partition per
