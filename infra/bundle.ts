@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_OPTIONS, LAMBDA_ENTRIES, PROJECT_ROOT, TRACING_BUNDLE, TRACING_ENTRY, entryPath } from './lambdaBundling';
+import { bundleBuildOptions, LAMBDA_ENTRIES, PROJECT_ROOT, TRACING_BUNDLE, TRACING_ENTRY, entryPath } from './lambdaBundling';
 import type { LambdaName } from './lambdaBundling';
 
 /*
@@ -13,22 +13,7 @@ const OUT_DIR = path.join(PROJECT_ROOT, 'cdk.out', 'bundles');
 
 async function bundle(name: LambdaName, entry = entryPath(name), file = 'index.mjs'): Promise<number> {
   const outfile = path.join(OUT_DIR, name, file);
-  const result = await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: ESBUILD_OPTIONS.target,
-    format: ESBUILD_OPTIONS.format,
-    minify: ESBUILD_OPTIONS.minify,
-    keepNames: ESBUILD_OPTIONS.keepNames,
-    sourcemap: ESBUILD_OPTIONS.sourcemap,
-    mainFields: [...ESBUILD_OPTIONS.mainFields],
-    banner: { js: ESBUILD_OPTIONS.banner },
-    external: [...ESBUILD_OPTIONS.external],
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const result = await build({ ...bundleBuildOptions(entry, outfile), metafile: true });
   return result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes
     ?? Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
 }

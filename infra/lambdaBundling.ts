@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { BuildOptions } from 'esbuild';
 
 /** The repository root: entries, package-lock.json and node_modules are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +45,25 @@ export const ESBUILD_OPTIONS = {
   banner: ESM_REQUIRE_BANNER,
   external: RUNTIME_PROVIDED_MODULES,
 } as const;
+
+/** esbuild's options for one bundle built like the stack's (`npm run build`, the cold-start benchmark). */
+export function bundleBuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: ESBUILD_OPTIONS.target,
+    format: ESBUILD_OPTIONS.format,
+    minify: ESBUILD_OPTIONS.minify,
+    keepNames: ESBUILD_OPTIONS.keepNames,
+    sourcemap: ESBUILD_OPTIONS.sourcemap,
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
+    banner: { js: ESBUILD_OPTIONS.banner },
+    external: [...ESBUILD_OPTIONS.external],
+    logLevel: 'warning',
+  };
+}
 
 /**
  * The X-Ray tracing module, loaded by lambdas/runtime/observability.ts only when tracing is on. It is

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ESBUILD_OPTIONS, LAMBDA_ENTRIES, PROJECT_ROOT, TRACING_BUNDLE, TRACING_ENTRY, entryPath } from '../../infra/lambdaBundling';
+import { bundleBuildOptions, LAMBDA_ENTRIES, PROJECT_ROOT, TRACING_BUNDLE, TRACING_ENTRY, entryPath } from '../../infra/lambdaBundling';
 import type { LambdaName } from '../../infra/lambdaBundling';
 import { median, round } from '../support/stats';
 
@@ -30,21 +30,7 @@ export interface ColdStart {
 const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'results', 'tmp', 'bundles');
 
 async function bundle(entry: string, outfile: string): Promise<number> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: ESBUILD_OPTIONS.target,
-    format: ESBUILD_OPTIONS.format,
-    minify: ESBUILD_OPTIONS.minify,
-    keepNames: ESBUILD_OPTIONS.keepNames,
-    sourcemap: ESBUILD_OPTIONS.sourcemap,
-    mainFields: [...ESBUILD_OPTIONS.mainFields],
-    banner: { js: ESBUILD_OPTIONS.banner },
-    external: [...ESBUILD_OPTIONS.external],
-    logLevel: 'warning',
-  });
+  await build(bundleBuildOptions(entry, outfile));
   return statSync(outfile).size;
 }
 
