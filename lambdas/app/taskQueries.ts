@@ -53,12 +53,15 @@ export class TaskQueries {
     const at = oneShotAt(head);
     let latest = await this.deps.executions.latest(head.userId, head.taskId);
     let occurrence: ExecutionRecord | undefined;
+    let oneShotStarted = false;
     if (at !== null) {
       const id = occurrenceExecutionId(head.taskId, at);
       occurrence = latest?.executionId === id ? latest : await this.deps.executions.get(head.userId, head.taskId, id, false);
       // The newest-executions query may lag the occurrence's own read: the status shown and the
       // last execution shown must come from the same record.
       if (occurrence && (!latest || latest.scheduledFor < occurrence.scheduledFor)) latest = occurrence;
+      // A one-shot task's head is not rewritten when it runs: its run count is its occurrence's.
+      oneShotStarted = (occurrence !== undefined && occurrence.status !== 'SKIPPED' && occurrence.status !== 'PENDING') || head.running[id] !== undefined;
     }
     const derived = derivedStatus(head, at, occurrence);
     const view: TaskView = {
@@ -77,7 +80,7 @@ export class TaskQueries {
       version: head.version,
       lastExecution: this.lastExecution(head, latest),
       ...policyOf(head),
-      runCount: head.runCount,
+      runCount: at !== null ? (oneShotStarted ? 1 : 0) : head.runCount,
     };
     return view;
   }

@@ -68,14 +68,19 @@ describe('execution lifecycle', () => {
       undefined,
     );
     const executionId = occurrenceExecutionId(taskId, at);
+    expect((await queries.get('carol', taskId)).runCount).toBe(0);
     await executor.execute({ u: 'carol', t: taskId, e: executionId, s: at.toISOString(), a: 1, d: at.getTime(), k: 'occurrence' });
     const laggingExecutions = Object.assign(Object.create(parts.executions) as Composition['executions'], { latest: async () => undefined });
     const lagging = new TaskQueriesClass({ ...parts, executions: laggingExecutions, presentHeaders: (h) => ({ ...h }) });
+
+    const before = await queries.get('carol', taskId);
 
     // Act
     const task = await lagging.get('carol', taskId);
 
     // Assess
+    expect(before.runCount).toBe(1);
+    expect(task.runCount).toBe(1);
     expect(task.status).toBe('FAILED');
     expect(task.lastExecution).toMatchObject({ executionId, status: 'FAILED', attempt: 1, result: { statusCode: 400, body: 'nope' } });
   });
