@@ -42,18 +42,11 @@ export function compose(config: TockConfig) {
   });
   // SQS, S3 and KMS are built on their first use, not at cold start (lazyAdapters.ts): most runs
   // never need them, and loading their SDK packages was a third of every function's init.
-  const sqsModules = async () => {
+  const queue = lazyWorkQueue(async () => {
     const [{ SQSClient }, { SqsWorkQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/sqs/sqsWorkQueue')]);
     // The configured endpoint wins over the queue URL's host (the local SQS names hosts that do not resolve).
-    sqsClient ??= traceAwsClient(observed(new SQSClient({ useQueueUrlAsEndpoint: false })));
-    return { client: sqsClient, SqsWorkQueue };
-  };
-  let sqsClient: SQSClient | undefined;
-  const queueAt = (url: string) =>
-    lazyWorkQueue(async () => {
-      const { client, SqsWorkQueue } = await sqsModules();
-      return new SqsWorkQueue(client, url);
-    });
+    return new SqsWorkQueue(traceAwsClient(observed(new SQSClient({ useQueueUrlAsEndpoint: false }))), config.queueUrl);
+  });
   const payloads = lazyPayloadStore(async () => {
     const [{ S3Client }, { S3PayloadStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/s3/s3PayloadStore')]);
     return new S3PayloadStore(traceAwsClient(observed(new S3Client({ forcePathStyle: config.s3ForcePathStyle }))), config.payloadBucket);
@@ -84,7 +77,7 @@ export function compose(config: TockConfig) {
     executions: new DynamoExecutionStore(dynamo, config.tableName, config.historyRetentionDays),
     dueIndex: new DynamoDueIndex(dynamo, config.tableName),
     payloads,
-    queue: queueAt(config.queueUrl),
+    queue,
     signingSecrets: new SigningSecrets(new DynamoSigningSecretStore(dynamo, config.tableName), cipher, clock),
   };
 }
