@@ -9,6 +9,7 @@ import { skippedExecution } from '../domain/executionTransitions';
 import { isTerminal } from '../domain/execution';
 import { prunableLeases } from './leases';
 import { SweepPlanner } from './sweepPlanner';
+import { runLimited } from './runLimited';
 
 export interface ScannerOptions {
   /** Entries are fetched this far ahead, then handed over at their second. */
@@ -262,16 +263,4 @@ export class ShardScanner {
       for (const h of group) this.deps.onHandOver?.(sentAt - h.message.d);
     }
   }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
 }

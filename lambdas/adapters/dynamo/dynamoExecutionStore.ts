@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionRecord } from '../../domain/execution';
 import { isTerminal } from '../../domain/execution';
 import { parseExecutionId } from '../../domain/ids';
 import type { ExecutionStore, Page } from '../../app/ports';
+import { batchGetAll } from './batchGet';
 import { decodeToken, encodeToken, executionSk, InvalidPageTokenError, taskPk } from './keys';
 
 function keyOf(userId: string, taskId: string, executionId: string): { pk: string; sk: string } | undefined {
@@ -46,17 +47,8 @@ export class DynamoExecutionStore implements ExecutionStore {
       const key = keyOf(k.userId, k.taskId, k.executionId);
       return key ? [[`${key.pk}|${key.sk}`, key] as const] : [];
     })).values()];
-    const records: ExecutionRecord[] = [];
-    for (let i = 0; i < dynamoKeys.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: dynamoKeys.slice(i, i + 100) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? []) records.push(toRecord(item));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
+    // Sweeps read these long after the fact: eventually consistent, one batch at a time.
+    const records = (await batchGetAll(this.client, this.tableName, dynamoKeys, { consistent: false, inFlight: 1 })).map(toRecord);
     return records;
   }
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TaskHead } from '../../domain/task';
 import { IdempotencyConflictError, QuotaExceededError, VersionConflictError } from '../../domain/errors';
@@ -8,8 +8,12 @@ import type { ClaimResult, DueEntry, NewTask, Page, TaskStore } from '../../app/
 import { decodeToken, duePk, dueSk, encodeToken, HEAD_SK, idempotencyKey, InvalidPageTokenError, minuteOf, PAYLOAD_SK, taskPk, userGsiPk, userKey } from './keys';
 import { dueEntryItem } from './dynamoDueIndex';
 import { executionItem } from './dynamoExecutionStore';
+import { batchGetAll } from './batchGet';
 
 const HEAD_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+
+/** BatchGetItem calls (100 heads each) one `getHeads` keeps in flight. */
+const HEAD_BATCHES_IN_FLIGHT = 4;
 
 function headItem(head: TaskHead): Record<string, unknown> {
   return { pk: taskPk(head.userId, head.taskId), sk: HEAD_SK, gsi1pk: userGsiPk(head.userId), gsi1sk: head.taskId, ...head };
@@ -143,19 +147,11 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   async getHeads(keys: ReadonlyArray<{ userId: string; taskId: string }>): Promise<TaskHead[]> {
-    const unique = [...new Map(keys.map((k) => [taskPk(k.userId, k.taskId), k])).keys()];
-    const heads: TaskHead[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((pk) => ({ pk, sk: HEAD_SK })), ConsistentRead: true },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? []) heads.push(toHead(item)!);
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return heads;
+    const unique = [...new Set(keys.map((k) => taskPk(k.userId, k.taskId)))];
+    // A burst's hand-over reads thousands of heads within the scanner's 1 s look-ahead: several
+    // batches in flight, not one after another.
+    const items = await batchGetAll(this.client, this.tableName, unique.map((pk) => ({ pk, sk: HEAD_SK })), { consistent: true, inFlight: HEAD_BATCHES_IN_FLIGHT });
+    return items.map((item) => toHead(item)!);
   }
 
   async getPayload(userId: string, taskId: string, consistent = false): Promise<{ json: string | null; s3Key: string | null } | undefined> {
