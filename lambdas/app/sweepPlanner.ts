@@ -69,8 +69,10 @@ export class SweepPlanner {
       const head = heads.get(e.taskId);
       if (!head) return false;
       if (e.kind === 'occurrence' && e.gen !== head.gen) return false;
-      // A buffered occurrence still waiting is the scanner's to re-check, not lost work.
-      if (e.kind === 'buffered' && head.buffered === e.executionId) return false;
+      // A buffered occurrence still waiting is the scanner's to re-check, not lost work: through
+      // its 'buffered' entry, and also through the occurrence entry it was buffered from (sent
+      // again, it would run beside the previous execution that BUFFER_ONE waits for).
+      if (head.buffered === e.executionId) return false;
       // A recurring task still waiting on this occurrence was never handed over: handing over
       // advances the task, so it takes the scanner's normal path.
       if (e.kind === 'occurrence' && head.nextRunAt === e.scheduledFor && head.status === 'ACTIVE' && isRecurringExpression(head.schedule)) {

@@ -91,6 +91,21 @@ function plannerOver(entries: DueEntry[], records: ExecutionRecord[], heads: Tas
 }
 
 describe('SweepPlanner', () => {
+  it('should leave an occurrence that BUFFER_ONE holds back to the scanner, however long the previous run lasts', async () => {
+    // Prepare: the scanner buffered this occurrence (the previous execution was still running),
+    // advanced the task past it, and re-checks it through its own 'buffered' entry.
+    const held = entry('tsk_buffered');
+    const task = head(held, { schedule: '* * * * *', nextRunAt: new Date(DUE + 60_000).toISOString(), buffered: held.executionId });
+    const { planner, sent } = plannerOver([held], [], [task]);
+
+    // Act
+    const redriven = await planner.sweep(0, DUE - 1, DUE, 'b30000');
+
+    // Assess
+    expect(redriven).toBe(0);
+    expect(sent).toEqual([]);
+  });
+
   it('should not read the task of an entry whose execution already ran', async () => {
     // Prepare
     const done = [entry('tsk_a'), entry('tsk_b'), entry('tsk_c'), entry('tsk_d', { attempt: 2, kind: 'retry' })];
