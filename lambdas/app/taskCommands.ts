@@ -6,7 +6,7 @@ import type { CreateTaskBody, UpdateTaskBody } from '../domain/schemas';
 import { MAX_PAYLOAD_BYTES } from '../domain/schemas';
 import { newTaskId, occurrenceExecutionId, shardOf, triggerExecutionId } from '../domain/ids';
 import { PayloadTooLargeError, ScheduleTooFrequentError, TaskNotFoundError, TaskStateConflictError, ValidationError, VersionConflictError } from '../domain/errors';
-import { isRecurring, minimumIntervalSeconds, nextRun } from '../domain/schedule';
+import { isRecurring, minimumIntervalSeconds, nextRun, parseSchedule } from '../domain/schedule';
 import type { Schedule } from '../domain/schedule';
 import { anchorFor, firstRun, parseForApi } from './scheduleRules';
 import type { SchedulePolicy } from '../domain/schedulePolicy';
@@ -18,6 +18,12 @@ import { prunableLeases } from './leases';
 /** Payloads larger than this go to S3 (a DynamoDB item holds at most 400 KB). */
 export const INLINE_PAYLOAD_BYTES = 300 * 1024;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/**
+ * A one-shot run due sooner than this may already be behind the scanner's cursor (it reads 1 s
+ * ahead), where only its once-a-second look back finds it: it is also sent at once.
+ */
+const SEND_AT_ONCE_WITHIN_MS = 2_000;
 
 export interface TaskCommandDeps {
   readonly tasks: TaskStore;
@@ -165,6 +171,7 @@ export class TaskCommands {
     };
     const outcome = await this.deps.tasks.create(task, Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS);
     if (!outcome.created && payload.s3Key) await this.deps.payloads.delete(payload.s3Key);
+    if (outcome.created) await this.sendIfDueNow(head, task.firstEntry, now);
     return outcome.created ? { taskId, replayed: false } : { taskId: outcome.taskId, replayed: true };
   }
 
@@ -199,6 +206,7 @@ export class TaskCommands {
           entry: next.entry,
           removeLeases: prunableLeases(head.running, now.getTime()),
         });
+        await this.sendIfDueNow(updated, next.entry, now);
         return updated;
       } catch (error) {
         if (error instanceof VersionConflictError && ifMatch === undefined && round < 5) continue;
@@ -338,6 +346,31 @@ export class TaskCommands {
     );
   }
 
+  /** A one-shot run due within SEND_AT_ONCE_WITHIN_MS is sent now as well as left to the scanner. */
+  private async sendIfDueNow(head: TaskHead, entry: DueEntry | null, now: Date): Promise<void> {
+    if (!entry || entry.dueAt > now.getTime() + SEND_AT_ONCE_WITHIN_MS) return;
+    // A recurring task's run is the scanner's to hand over: it advances the task as it does.
+    if (isRecurring(parseSchedule(head.schedule, head.timezone))) return;
+    await this.sendNow(entry);
+  }
+
+  /**
+   * Sends an entry's work with the de-duplication id the scanner gives it, so that the scanner's
+   * own send of it is dropped by SQS (and, past SQS's five minutes, by the claim).
+   */
+  private async sendNow(entry: DueEntry): Promise<void> {
+    try {
+      await this.deps.queue.send([
+        {
+          message: { u: entry.userId, t: entry.taskId, e: entry.executionId, s: entry.scheduledFor, a: entry.attempt, d: Math.max(entry.dueAt, Date.parse(entry.scheduledFor)), k: entry.kind },
+          deduplicationId: `${entry.executionId}:${entry.attempt}`,
+        },
+      ]);
+    } catch {
+      // The due entry is the truth: the scanner (or its sweep) hands the run over if this send failed.
+    }
+  }
+
   /** One run now, outside the schedule. The work is also sent at once, so it starts without waiting for a scan. */
   async trigger(userId: string, taskId: string): Promise<string> {
     const head = await this.deps.tasks.getHead(userId, taskId, true);
@@ -372,16 +405,7 @@ export class TaskCommands {
       nextAttemptAt: null,
     });
     await this.deps.dueIndex.put(entry);
-    try {
-      await this.deps.queue.send([
-        {
-          message: { u: userId, t: taskId, e: executionId, s: entry.scheduledFor, a: 1, d: entry.dueAt, k: 'trigger' },
-          deduplicationId: `${executionId}:1`,
-        },
-      ]);
-    } catch {
-      // The due entry is the truth: the scanner (or its sweep) hands the run over if this send failed.
-    }
+    await this.sendNow(entry);
     return executionId;
   }
 }
