@@ -307,7 +307,8 @@ export class DynamoTaskStore implements TaskStore {
     if (next.skip) items.push({ Put: { TableName: this.tableName, Item: executionItem(next.skip, this.historyRetentionDays) } });
     try {
       if (items.length === 1) await this.client.send(new UpdateCommand(update));
-      else await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      // Executors claim on the same head with plain writes: a collision is tried again.
+      else await this.transact(items);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
